@@ -1,0 +1,201 @@
+import type { Target } from './target.js'
+
+/** The action's inputs exactly as the runner passed them (already trimmed by `core.getInput`). */
+export interface RawInputs {
+  token: string
+  owner: string
+  repo: string
+  org: string
+  enterprise: string
+  apiUrl: string
+}
+
+/** What the runner's environment contributes when an input is left empty. */
+export interface InputEnv {
+  GITHUB_REPOSITORY?: string
+  GITHUB_API_URL?: string
+}
+
+/** Validated inputs: everything below this module trusts them. */
+export interface Inputs {
+  token: string
+  target: Target
+  apiUrl: string
+}
+
+/** A problem with the action's inputs, found before any request is sent. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+export const DEFAULT_API_URL = 'https://api.github.com'
+const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/
+const LOGIN_MAX = 39
+const REPO_NAME = /^[A-Za-z0-9._-]+$/
+const REPO_MAX = 100
+const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
+const SLUG_MAX = 100
+// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u
+
+/**
+ * Validates every input and resolves the scope, so that bad input is refused before any request.
+ * Collects every problem, so one failed run lists all of them.
+ */
+export function parseInputs(raw: RawInputs, env: InputEnv): Inputs {
+  const problems: string[] = []
+  const check = <T>(validate: () => T): T | undefined => {
+    try {
+      return validate()
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      problems.push(error.message)
+      return undefined
+    }
+  }
+  const token = check(() => parseToken(raw.token))
+  const target = check(() => parseTarget(raw, env))
+  const apiUrl = check(() => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL))
+  if (token === undefined || target === undefined || apiUrl === undefined) {
+    throw new InputError(
+      problems.length === 1 ? problems[0] : `Invalid inputs:\n- ${problems.join('\n- ')}`
+    )
+  }
+  return { token, target, apiUrl }
+}
+
+function parseToken(token: string): string {
+  if (token === '') {
+    throw new InputError(
+      "Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
+        '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
+        'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).'
+    )
+  }
+  if (WHITESPACE_OR_CONTROL.test(token)) {
+    throw new InputError(
+      "Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
+        'Check the secret: it may hold more than the token (a line break, a second line).'
+    )
+  }
+  return token
+}
+
+function parseTarget(raw: RawInputs, env: InputEnv): Target {
+  const given = (['owner', 'repo', 'org', 'enterprise'] as const).filter((name) => raw[name] !== '')
+  const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)))
+  if (scopes.size > 1) {
+    throw new InputError(
+      `Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
+        "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
+        "organization, or 'enterprise' for an enterprise."
+    )
+  }
+  if (raw.org !== '') return { scope: 'organization', org: parseLogin('org', raw.org) }
+  if (raw.enterprise !== '') {
+    return { scope: 'enterprise', enterprise: parseSlug(raw.enterprise) }
+  }
+  if (raw.owner !== '' && raw.repo !== '') {
+    return parseRepository(raw.owner, raw.repo)
+  }
+  if (raw.owner !== '' || raw.repo !== '') {
+    const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner']
+    throw new InputError(
+      `Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
+        "repository, or neither to use this workflow's own repository."
+    )
+  }
+  return defaultRepository(env.GITHUB_REPOSITORY)
+}
+
+function defaultRepository(repository: string | undefined): Target {
+  const [owner, repo, ...rest] = (repository ?? '').split('/')
+  if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
+    throw new InputError(
+      "No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
+        "Set 'owner' and 'repo', 'org', or 'enterprise'."
+    )
+  }
+  return parseRepository(owner, repo)
+}
+
+function parseRepository(owner: string, repo: string): Target {
+  return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) }
+}
+
+function parseLogin(name: 'owner' | 'org', value: string): string {
+  if (value.length <= LOGIN_MAX && LOGIN.test(value)) return value
+  throw new InputError(
+    `Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+      `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
+      `characters. Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} ` +
+      'login as it appears in its URL, e.g. octo-org.'
+  )
+}
+
+function parseRepoName(value: string): string {
+  if (value.includes('/')) {
+    throw new InputError(
+      `Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+        "'owner' (e.g. owner: octo-org, repo: hello-world)."
+    )
+  }
+  if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
+    return value
+  }
+  throw new InputError(
+    `Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+      `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`
+  )
+}
+
+function parseSlug(value: string): string {
+  if (value.length <= SLUG_MAX && SLUG.test(value)) return value
+  throw new InputError(
+    `Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+      "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
+      'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.'
+  )
+}
+
+function parseApiUrl(input: string, fromEnv: string | undefined): string {
+  const [source, value] =
+    input !== ''
+      ? ["Input 'api-url'", input]
+      : fromEnv
+        ? ["GITHUB_API_URL (used because input 'api-url' is empty)", fromEnv]
+        : ['', DEFAULT_API_URL]
+  const fix =
+    "Set 'api-url' to your REST API's base URL: https://api.github.com, " +
+    'https://HOST/api/v3 for GitHub Enterprise Server, or https://api.SUBDOMAIN.ghe.com for GHE.com.'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      `${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`
+    )
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new InputError(`${source} is ${quote(value)}: remove its query or fragment. ${fix}`)
+  }
+  if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
+    throw new InputError(
+      `${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`
+    )
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+/** Shows a value in an error, with control characters visible and long values cut short. */
+function quote(value: string): string {
+  const shown = value.length > 120 ? `${value.slice(0, 120)}…` : value
+  return JSON.stringify(shown)
+}

@@ -1,0 +1,71 @@
+import type { GitHubClient } from './client.js'
+import { explainFailure } from './errors.js'
+import { removeTokenRoute, requestLine, type Target } from './target.js'
+
+/** A minted remove token, exactly as GitHub returned it. */
+export interface RemoveToken {
+  token: string
+  expiresAt: string
+}
+
+/** GitHub's answer did not hold a usable token; the message never includes the answer's values. */
+export class AnswerError extends Error {
+  override name = 'AnswerError'
+}
+
+export const API_VERSION = '2022-11-28'
+
+/** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
+export async function mintRemoveToken(
+  client: Pick<GitHubClient, 'request'>,
+  target: Target
+): Promise<RemoveToken> {
+  const route = removeTokenRoute(target)
+  const line = requestLine(route)
+  let response
+  try {
+    response = await client.request(route.route, {
+      ...route.params,
+      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
+    })
+  } catch (error) {
+    throw explainFailure(error, { target, requestLine: line })
+  }
+  return parseAnswer(response.data, `${line} (status ${response.status})`)
+}
+
+const PRINTABLE = /^[\x21-\x7e]+$/
+
+/** Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required. */
+export function parseAnswer(data: unknown, what: string): RemoveToken {
+  const problem = (detail: string): AnswerError =>
+    new AnswerError(
+      `GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
+        "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers " +
+        'through unchanged), then run the job again.'
+    )
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw problem('is not a JSON object')
+  }
+  const { token, expires_at: expiresAt } = data as Record<string, unknown>
+  if (typeof token !== 'string' || token === '') {
+    throw problem("has no 'token' string")
+  }
+  // A token with whitespace or control characters could not be masked reliably in the log.
+  if (!PRINTABLE.test(token)) {
+    throw problem("has a 'token' with whitespace or control characters")
+  }
+  if (typeof expiresAt !== 'string' || expiresAt === '') {
+    throw problem("has no 'expires_at' string")
+  }
+  if (!isTimestamp(expiresAt)) {
+    throw problem(`has an 'expires_at' that is not an ISO 8601 time (${JSON.stringify(expiresAt)})`)
+  }
+  return { token, expiresAt }
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
+
+function isTimestamp(value: string): boolean {
+  return ISO_8601.test(value) && !Number.isNaN(Date.parse(value))
+}

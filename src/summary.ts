@@ -1,0 +1,27 @@
+import type * as core from '@actions/core'
+import { targetName, type Target } from './target.js'
+
+/** The job summary: what was minted for whom, and until when. Never the token. */
+export async function writeSummary(
+  summary: typeof core.summary,
+  target: Target,
+  apiUrl: string,
+  expiresAt: string
+): Promise<void> {
+  await summary
+    .addHeading('Runner remove token minted', 3)
+    .addTable([
+      [
+        { data: 'Scope', header: true },
+        { data: 'Target', header: true },
+        { data: 'API', header: true },
+        { data: 'Expires at', header: true }
+      ],
+      [target.scope, targetName(target), apiUrl, expiresAt]
+    ])
+    .addRaw(
+      "The token is in this step's <code>token</code> output, masked; it lasts one hour.",
+      true
+    )
+    .write()
+}

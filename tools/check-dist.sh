@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Fails when the committed dist/ is not exactly what `npm run bundle` produces from src/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run --silent bundle >/dev/null
+if [ -n "$(git status --porcelain -- dist)" ]; then
+  echo "dist/ is stale: these files differ from what 'npm run bundle' produces:" >&2
+  git status --short -- dist >&2
+  echo "Run 'npm run bundle' and commit dist/." >&2
+  exit 1
+fi
+echo "dist/ matches the bundle of src/."

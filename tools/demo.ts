@@ -1,0 +1,58 @@
+/**
+ * `npm run demo [-- --scope repository|org|enterprise]`: runs the bundled action as a runner would,
+ * against the local GitHub API simulator (no network, no real token), and shows what a person
+ * sees: the log with secrets masked, the step outputs (the token masked), and the job summary.
+ */
+import { parseArgs } from 'node:util'
+import { startSimulator } from './github-simulator.ts'
+import { runAction } from './run-action.ts'
+
+const SCOPES: Record<string, Record<string, string>> = {
+  repository: { owner: 'octo-org', repo: 'hello-world' },
+  org: { org: 'octo-org' },
+  enterprise: { enterprise: 'octo-corp' }
+}
+
+const { values } = parseArgs({ options: { scope: { type: 'string', default: 'repository' } } })
+const scopeInputs = SCOPES[values.scope]
+if (!scopeInputs) {
+  console.error(`--scope must be one of: ${Object.keys(SCOPES).join(', ')}`)
+  process.exit(2)
+}
+
+const simulator = await startSimulator()
+try {
+  console.log(
+    `Simulated GitHub API on ${simulator.url} (loopback only; nothing leaves this machine)`
+  )
+  console.log(`Running dist/index.js as a runner would, with ${JSON.stringify(scopeInputs)}\n`)
+  const run = await runAction({
+    inputs: { token: 'ghp_demoTokenNotARealOne0000000000000000', ...scopeInputs },
+    github: { api_url: simulator.url, repository: 'octo-org/hello-world' }
+  })
+  const mask = (text: string) => run.masked.reduce((t, secret) => t.split(secret).join('***'), text)
+  section('Log (as the runner shows it)', run.log.trimEnd())
+  if (run.stderr.trim()) section('stderr', mask(run.stderr.trimEnd()))
+  section(
+    'Step outputs',
+    Object.entries(run.outputs)
+      .map(([name, value]) => `${name}: ${mask(value)}`)
+      .join('\n') || '(none)'
+  )
+  section('Job summary (GITHUB_STEP_SUMMARY)', run.summary.trimEnd() || '(empty)')
+  section(
+    'Requests the simulator received',
+    simulator.requests.map((r) => `${r.method} ${r.path}`).join('\n')
+  )
+  console.log(`\nExit code: ${run.exitCode}`)
+  if (simulator.rejected.length > 0) {
+    console.error(`The simulator refused: ${simulator.rejected.map((r) => r.reason).join('; ')}`)
+  }
+  process.exitCode = run.exitCode === 0 && simulator.rejected.length === 0 ? 0 : 1
+} finally {
+  await simulator.close()
+}
+
+function section(title: string, body: string): void {
+  console.log(`── ${title} ──\n${body}\n`)
+}
