@@ -37209,6 +37209,138 @@ function proxyAwareFetch(apiUrl) {
     return ((url, init) => (0,undici.fetch)(url, { ...init, dispatcher }));
 }
 
+;// CONCATENATED MODULE: ./src/permissions.ts
+/**
+ * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
+ * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
+ */
+const REQUIRED_PERMISSION = {
+    repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +
+        'fine-grained PAT or GitHub App token with the "Administration" repository permission (write)',
+    organization: 'a classic PAT with the admin:org scope from an organization owner, or a fine-grained PAT or ' +
+        'GitHub App token with the "Self-hosted runners" organization permission (write)',
+    enterprise: 'a classic PAT with the manage_runners:enterprise scope from an enterprise owner (GitHub Apps ' +
+        'and fine-grained PATs cannot manage enterprise runners)'
+};
+
+;// CONCATENATED MODULE: ./src/target.ts
+/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
+function removeTokenRoute(target) {
+    switch (target.scope) {
+        case 'repository':
+            return {
+                route: 'POST /repos/{owner}/{repo}/actions/runners/remove-token',
+                params: { owner: target.owner, repo: target.repo }
+            };
+        case 'organization':
+            return {
+                route: 'POST /orgs/{org}/actions/runners/remove-token',
+                params: { org: target.org }
+            };
+        case 'enterprise':
+            return {
+                route: 'POST /enterprises/{enterprise}/actions/runners/remove-token',
+                params: { enterprise: target.enterprise }
+            };
+    }
+}
+/** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
+function requestLine({ route, params }) {
+    return route.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params[name])));
+}
+/** The target as a person would name it: `repository octo/hello`, `organization octo`. */
+function describeTarget(target) {
+    return `${target.scope} ${targetName(target)}`;
+}
+function targetName(target) {
+    switch (target.scope) {
+        case 'repository':
+            return `${target.owner}/${target.repo}`;
+        case 'organization':
+            return target.org;
+        case 'enterprise':
+            return target.enterprise;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+
+/** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
+class RequestFailedError extends Error {
+    name = 'RequestFailedError';
+}
+function isHttpError(error) {
+    return (error instanceof Error &&
+        typeof error.status === 'number' &&
+        error.response !== undefined);
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Turns a failed request into a sentence for the person reading the failed run. */
+function explainFailure(error, attempt) {
+    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`;
+    if (!isHttpError(error)) {
+        return new RequestFailedError(`${what} failed before GitHub answered: ${messageOf(error)}. Check that 'api-url' is right and that ` +
+            'this runner can reach it (proxy settings: HTTPS_PROXY, NO_PROXY).');
+    }
+    const headers = error.response.headers;
+    const requestId = headers['x-github-request-id'];
+    const said = `GitHub answered ${error.status}: ${githubMessage(error)}${requestId ? ` (request ID ${requestId})` : ''}.`;
+    return new RequestFailedError(`${what} failed. ${said} ${hint(error.status, attempt, headers)}`);
+}
+function githubMessage(error) {
+    const data = error.response.data;
+    if (typeof data === 'object' && data !== null && 'message' in data) {
+        return JSON.stringify(String(data.message));
+    }
+    return JSON.stringify(error.message.slice(0, 200));
+}
+function hint(status, { target }, headers) {
+    const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
+    switch (status) {
+        case 401:
+            return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'.";
+        case 403: {
+            const sso = headers['x-github-sso'];
+            if (sso) {
+                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`;
+            }
+            const accepted = headers['x-accepted-github-permissions'];
+            return (`The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
+                (accepted ? ` GitHub accepts these permissions: ${accepted}.` : ''));
+        }
+        case 404:
+            return `${notFound(target)} ${needs}`;
+        default:
+            if (status >= 500) {
+                return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).';
+            }
+            return needs;
+    }
+}
+function notFound(target) {
+    switch (target.scope) {
+        case 'repository':
+            return (`The repository does not exist, or the token cannot see it (GitHub answers 404, not 403, ` +
+                "to tokens without access to a private repository). Check 'owner' and 'repo'.");
+        case 'organization':
+            return "The organization does not exist, or the token cannot see it. Check 'org'.";
+        case 'enterprise':
+            return ("The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
+                'and use a classic PAT: only classic PATs can mint enterprise remove tokens.');
+    }
+}
+/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
+function ssoAdvice(header) {
+    const url = /url=(\S+)/.exec(header)?.[1];
+    return url
+        ? `authorize it at ${url}, then run the job again.`
+        : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** A problem with the action's inputs, found before any request is sent. */
 class InputError extends Error {
@@ -37235,8 +37367,7 @@ function parseInputs(raw, env) {
             return validate();
         }
         catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
+            // The parsers throw only InputError.
             problems.push(error.message);
             return undefined;
         }
@@ -37356,135 +37487,6 @@ function quote(value) {
     return JSON.stringify(shown);
 }
 
-;// CONCATENATED MODULE: ./src/permissions.ts
-/**
- * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
- * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
- */
-const REQUIRED_PERMISSION = {
-    repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +
-        'fine-grained PAT or GitHub App token with the "Administration" repository permission (write)',
-    organization: 'a classic PAT with the admin:org scope from an organization owner, or a fine-grained PAT or ' +
-        'GitHub App token with the "Self-hosted runners" organization permission (write)',
-    enterprise: 'a classic PAT with the manage_runners:enterprise scope from an enterprise owner (GitHub Apps ' +
-        'and fine-grained PATs cannot manage enterprise runners)'
-};
-
-;// CONCATENATED MODULE: ./src/target.ts
-/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
-function removeTokenRoute(target) {
-    switch (target.scope) {
-        case 'repository':
-            return {
-                route: 'POST /repos/{owner}/{repo}/actions/runners/remove-token',
-                params: { owner: target.owner, repo: target.repo }
-            };
-        case 'organization':
-            return {
-                route: 'POST /orgs/{org}/actions/runners/remove-token',
-                params: { org: target.org }
-            };
-        case 'enterprise':
-            return {
-                route: 'POST /enterprises/{enterprise}/actions/runners/remove-token',
-                params: { enterprise: target.enterprise }
-            };
-    }
-}
-/** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
-function requestLine({ route, params }) {
-    return route.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(params[name] ?? ''));
-}
-/** The target as a person would name it: `repository octo/hello`, `organization octo`. */
-function describeTarget(target) {
-    return `${target.scope} ${targetName(target)}`;
-}
-function targetName(target) {
-    switch (target.scope) {
-        case 'repository':
-            return `${target.owner}/${target.repo}`;
-        case 'organization':
-            return target.org;
-        case 'enterprise':
-            return target.enterprise;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-
-
-/** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
-class RequestFailedError extends Error {
-    name = 'RequestFailedError';
-}
-function isHttpError(error) {
-    return (error instanceof Error &&
-        typeof error.status === 'number' &&
-        error.response !== undefined);
-}
-/** Turns a failed request into a sentence for the person reading the failed run. */
-function explainFailure(error, attempt) {
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`;
-    if (!isHttpError(error)) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return new RequestFailedError(`${what} failed before GitHub answered: ${reason}. Check that 'api-url' is right and that ` +
-            'this runner can reach it (proxy settings: HTTPS_PROXY, NO_PROXY).');
-    }
-    const headers = error.response?.headers ?? {};
-    const requestId = headers['x-github-request-id'];
-    const said = `GitHub answered ${error.status}: ${githubMessage(error)}${requestId ? ` (request ID ${requestId})` : ''}.`;
-    return new RequestFailedError(`${what} failed. ${said} ${hint(error.status, attempt, headers)}`);
-}
-function githubMessage(error) {
-    const data = error.response?.data;
-    if (typeof data === 'object' && data !== null && 'message' in data) {
-        return JSON.stringify(String(data.message));
-    }
-    return JSON.stringify(error.message.slice(0, 200));
-}
-function hint(status, { target }, headers) {
-    const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
-    switch (status) {
-        case 401:
-            return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'.";
-        case 403: {
-            const sso = headers['x-github-sso'];
-            if (sso) {
-                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`;
-            }
-            const accepted = headers['x-accepted-github-permissions'];
-            return (`The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
-                (accepted ? ` GitHub accepts these permissions: ${accepted}.` : ''));
-        }
-        case 404:
-            return `${notFound(target)} ${needs}`;
-        default:
-            if (status >= 500) {
-                return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).';
-            }
-            return needs;
-    }
-}
-function notFound(target) {
-    switch (target.scope) {
-        case 'repository':
-            return (`The repository does not exist, or the token cannot see it (GitHub answers 404, not 403, ` +
-                "to tokens without access to a private repository). Check 'owner' and 'repo'.");
-        case 'organization':
-            return "The organization does not exist, or the token cannot see it. Check 'org'.";
-        case 'enterprise':
-            return ("The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
-                'and use a classic PAT: only classic PATs can mint enterprise remove tokens.');
-    }
-}
-/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
-function ssoAdvice(header) {
-    const url = /url=(\S+)/.exec(header)?.[1];
-    return url
-        ? `authorize it at ${url}, then run the job again.`
-        : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
-}
-
 ;// CONCATENATED MODULE: ./src/remove-token.ts
 
 
@@ -37565,6 +37567,7 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
 
 
 
+
 /**
  * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.
  * Every failure is reported once, here, with no output set.
@@ -37588,7 +37591,7 @@ async function run() {
         await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt));
     }
     catch (error) {
-        setFailed(redact(error instanceof Error ? error.message : String(error), secrets));
+        setFailed(redact(messageOf(error), secrets));
     }
 }
 function readRawInputs() {
@@ -37611,7 +37614,7 @@ async function publishSummary(write) {
         await write();
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
+        warning(`Could not write the job summary: ${messageOf(error)}`);
     }
 }
 /** Last line of defence: no message reaches the log with a token in it, even outside a runner. */

@@ -12,7 +12,7 @@ export interface Attempt {
 interface HttpError {
   status: number
   message: string
-  response?: { headers: Record<string, string | undefined>; data?: unknown }
+  response: { headers: Record<string, string | undefined>; data?: unknown }
 }
 
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
@@ -28,17 +28,21 @@ export function isHttpError(error: unknown): error is HttpError {
   )
 }
 
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** Turns a failed request into a sentence for the person reading the failed run. */
 export function explainFailure(error: unknown, attempt: Attempt): RequestFailedError {
   const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`
   if (!isHttpError(error)) {
-    const reason = error instanceof Error ? error.message : String(error)
     return new RequestFailedError(
-      `${what} failed before GitHub answered: ${reason}. Check that 'api-url' is right and that ` +
+      `${what} failed before GitHub answered: ${messageOf(error)}. Check that 'api-url' is right and that ` +
         'this runner can reach it (proxy settings: HTTPS_PROXY, NO_PROXY).'
     )
   }
-  const headers = error.response?.headers ?? {}
+  const headers = error.response.headers
   const requestId = headers['x-github-request-id']
   const said = `GitHub answered ${error.status}: ${githubMessage(error)}${
     requestId ? ` (request ID ${requestId})` : ''
@@ -47,7 +51,7 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
 }
 
 function githubMessage(error: HttpError): string {
-  const data = error.response?.data
+  const data = error.response.data
   if (typeof data === 'object' && data !== null && 'message' in data) {
     return JSON.stringify(String((data as { message: unknown }).message))
   }

@@ -49,8 +49,8 @@ export function parseInputs(raw: RawInputs, env: InputEnv): Inputs {
     try {
       return validate()
     } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      problems.push(error.message)
+      // The parsers throw only InputError.
+      problems.push((error as InputError).message)
       return undefined
     }
   }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { createClient } from './client.js'
+import { messageOf } from './errors.js'
 import { parseInputs, type RawInputs } from './inputs.js'
 import { mintRemoveToken } from './remove-token.js'
 import { writeSummary } from './summary.js'
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
     )
     await publishSummary(() => writeSummary(core.summary, target, apiUrl, minted.expiresAt))
   } catch (error) {
-    core.setFailed(redact(error instanceof Error ? error.message : String(error), secrets))
+    core.setFailed(redact(messageOf(error), secrets))
   }
 }
 
@@ -55,7 +56,7 @@ async function publishSummary(write: () => Promise<void>): Promise<void> {
   try {
     await write()
   } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+    core.warning(`Could not write the job summary: ${messageOf(error)}`)
   }
 }
 

@@ -36,7 +36,7 @@ export function removeTokenRoute(target: Target): Route {
 
 /** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
 export function requestLine({ route, params }: Route): string {
-  return route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''))
+  return route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))
 }
 
 /** The target as a person would name it: `repository octo/hello`, `organization octo`. */

@@ -1,0 +1,203 @@
+/**
+ * The committed dist/index.js, run as the runner runs it, against the loopback GitHub API simulator.
+ */
+import {
+  startSimulator,
+  type RecordedRequest,
+  type Simulator
+} from '../../tools/github-simulator.ts'
+import { runAction, type ActionRun } from '../../tools/run-action.ts'
+import { expectMaskedFirst, expectNoLeak, INPUT_TOKEN, mintedToken } from './support.ts'
+
+const EXPIRES_AT = '2026-11-21T13:00:00.000+00:00'
+
+let simulator: Simulator | undefined
+let token: string
+afterEach(async () => {
+  await simulator?.close()
+  simulator = undefined
+})
+
+async function start(pathPrefix = ''): Promise<Simulator> {
+  token = mintedToken()
+  simulator = await startSimulator({
+    pathPrefix,
+    respond: () => ({ status: 201, json: { token, expires_at: EXPIRES_AT } })
+  })
+  return simulator
+}
+
+async function mint(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction({
+    inputs: { token: INPUT_TOKEN, ...inputs },
+    github: { api_url: sim.url, repository: 'octo-org/hello-world' },
+    env
+  })
+}
+
+function expectMinted(run: ActionRun, sim: Simulator): RecordedRequest {
+  expect(run.stderr).toBe('')
+  expect(run.exitCode).toBe(0)
+  expect(run.outputs).toEqual({ token, expires_at: EXPIRES_AT })
+  expect(run.masked).toEqual([INPUT_TOKEN, token])
+  expectMaskedFirst(run, INPUT_TOKEN)
+  expectMaskedFirst(run, token)
+  expectNoLeak(run, [INPUT_TOKEN, token])
+  expect(sim.rejected).toEqual([])
+  expect(sim.requests).toHaveLength(1)
+  const [request] = sim.requests as [RecordedRequest]
+  expect(request.method).toBe('POST')
+  expect(request.body).toBe('')
+  expect(request.headers).toMatchObject({
+    authorization: `token ${INPUT_TOKEN}`,
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': '2022-11-28',
+    'user-agent': expect.stringMatching(/^runner-remove-token\/1\.0\.0 octokit/)
+  })
+  return request
+}
+
+describe('mints a remove token', () => {
+  it('for an explicit repository', async () => {
+    const sim = await start()
+    const run = await mint(sim, { owner: 'octo', repo: 'my.repo_1' })
+    expect(expectMinted(run, sim).path).toBe('/repos/octo/my.repo_1/actions/runners/remove-token')
+    expect(run.log).toContain('Minted a remove token for repository octo/my.repo_1; it expires at')
+    expect(run.summary).toContain('<td>repository</td><td>octo/my.repo_1</td>')
+    expect(run.summary).toContain(EXPIRES_AT)
+  })
+
+  it("for the workflow's own repository when owner and repo are empty", async () => {
+    const sim = await start()
+    const run = await mint(sim, {})
+    expect(expectMinted(run, sim).path).toBe(
+      '/repos/octo-org/hello-world/actions/runners/remove-token'
+    )
+  })
+
+  it('for an organization', async () => {
+    const sim = await start()
+    const run = await mint(sim, { org: 'octo-org' })
+    expect(expectMinted(run, sim).path).toBe('/orgs/octo-org/actions/runners/remove-token')
+    expect(run.summary).toContain('<td>organization</td><td>octo-org</td>')
+  })
+
+  it('for an enterprise', async () => {
+    const sim = await start()
+    const run = await mint(sim, { enterprise: 'octo-corp' })
+    expect(expectMinted(run, sim).path).toBe('/enterprises/octo-corp/actions/runners/remove-token')
+    expect(run.summary).toContain('<td>enterprise</td><td>octo-corp</td>')
+  })
+
+  it('on GitHub Enterprise Server, with a trailing slash on api-url', async () => {
+    const sim = await start('/api/v3')
+    const run = await mint(sim, { org: 'octo-org', 'api-url': `${sim.url}/` })
+    expect(expectMinted(run, sim).path).toBe('/api/v3/orgs/octo-org/actions/runners/remove-token')
+  })
+
+  it('at GITHUB_API_URL when api-url is empty', async () => {
+    const sim = await start('/api/v3')
+    const run = await mint(sim, { 'api-url': '' })
+    expect(expectMinted(run, sim).path).toBe(
+      '/api/v3/repos/octo-org/hello-world/actions/runners/remove-token'
+    )
+  })
+
+  it('in debug mode without showing either token', async () => {
+    const sim = await start()
+    const run = await mint(sim, { org: 'octo-org' }, { RUNNER_DEBUG: '1' })
+    expectMinted(run, sim)
+  })
+
+  it('writes the outputs to GITHUB_OUTPUT byte for byte', async () => {
+    const sim = await start()
+    const run = await mint(sim, {})
+    expect(Object.keys(run.outputs)).toEqual(['token', 'expires_at'])
+    expect(run.outputs.token).toBe(token)
+    expect(run.outputs.expires_at).toBe(EXPIRES_AT)
+  })
+})
+
+describe('refuses bad input before any request', () => {
+  it.each([
+    ['an empty token', { token: '' }, "Input 'token' is empty"],
+    ['a token with a space', { token: `${INPUT_TOKEN} x` }, "Input 'token' contains whitespace"],
+    [
+      'a token with a line break',
+      { token: `${INPUT_TOKEN}\nx` },
+      "Input 'token' contains whitespace"
+    ],
+    [
+      'org and repo together',
+      { org: 'octo', owner: 'o', repo: 'r' },
+      "Inputs 'owner', 'repo', 'org' are all set"
+    ],
+    [
+      'org and enterprise together',
+      { org: 'octo', enterprise: 'corp' },
+      "Inputs 'org', 'enterprise' are all set"
+    ],
+    ['owner without repo', { owner: 'octo' }, "Input 'owner' is set but 'repo' is empty"],
+    ['repo without owner', { repo: 'hello' }, "Input 'repo' is set but 'owner' is empty"],
+    [
+      'a bad owner',
+      { owner: '-octo', repo: 'r' },
+      'Input \'owner\' is "-octo", which is not a GitHub login'
+    ],
+    ['a too long org', { org: 'o'.repeat(40) }, "Input 'org' is"],
+    [
+      'owner/repo in repo',
+      { owner: 'o', repo: 'o/r' },
+      "Input 'repo' is \"o/r\": give only the repository's name in 'repo'"
+    ],
+    ['a repo named ..', { owner: 'o', repo: '..' }, 'Input \'repo\' is ".."'],
+    ['a bad enterprise', { enterprise: 'octo corp' }, 'Input \'enterprise\' is "octo corp"'],
+    [
+      'a relative api-url',
+      { 'api-url': 'api/v3' },
+      'Input \'api-url\' is "api/v3", which is not an absolute URL'
+    ],
+    [
+      'an ftp api-url',
+      { 'api-url': 'ftp://x.example/api/v3' },
+      'Input \'api-url\' is "ftp://x.example/api/v3": only http and https URLs work'
+    ]
+  ])('%s', async (_, inputs, message) => {
+    const sim = await start()
+    const run = await mint(sim, inputs)
+    expect(run.exitCode).toBe(1)
+    expect(sim.requests).toEqual([])
+    expect(run.outputs).toEqual({})
+    expect(run.log).toContain(`Error: ${message}`)
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+})
+
+describe('fails with no outputs when GitHub does not mint', () => {
+  it('on a 403 from GitHub', async () => {
+    token = mintedToken()
+    simulator = await startSimulator({
+      respond: () => ({ status: 403, json: { message: 'Must have admin rights to Repository.' } })
+    })
+    const run = await mint(simulator, {})
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toEqual({})
+    expect(run.summary).toBe('')
+    expect(run.log).toContain('GitHub answered 403: "Must have admin rights to Repository."')
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
+  it('on a 201 without expires_at', async () => {
+    token = mintedToken()
+    simulator = await startSimulator({ respond: () => ({ status: 201, json: { token } }) })
+    const run = await mint(simulator, {})
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toEqual({})
+    expect(run.log).toContain("has no 'expires_at' string")
+    expectNoLeak(run, [INPUT_TOKEN, token])
+  })
+})

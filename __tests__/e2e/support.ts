@@ -1,0 +1,38 @@
+import type { ActionRun } from '../../tools/run-action.ts'
+
+export const INPUT_TOKEN = 'ghp_e2eInputTokenNeverShown000000000000'
+
+/** A unique remove token per call, so a leak can be traced to the test that caused it. */
+let minted = 0
+export function mintedToken(): string {
+  minted += 1
+  return `AE2EMINTEDTOKEN${String(minted).padStart(14, '0')}`
+}
+
+/**
+ * Neither token may appear anywhere a person or a file could see it: the log (raw stdout less the
+ * `::add-mask::` commands the runner consumes), stderr, the summary, and outputs other than `token`.
+ */
+export function expectNoLeak(run: ActionRun, secrets: string[]): void {
+  const visibleStdout = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const secret of secrets) {
+    expect(visibleStdout).not.toContain(secret)
+    expect(run.stderr).not.toContain(secret)
+    expect(run.log).not.toContain(secret)
+    expect(run.summary).not.toContain(secret)
+    for (const [name, value] of Object.entries(run.outputs)) {
+      if (name !== 'token') expect(value).not.toContain(secret)
+    }
+  }
+}
+
+/** `::add-mask::SECRET` comes before any other line that holds SECRET. */
+export function expectMaskedFirst(run: ActionRun, secret: string): void {
+  const lines = run.stdout.split('\n')
+  const maskAt = lines.indexOf(`::add-mask::${secret}`)
+  expect(maskAt).toBeGreaterThanOrEqual(0)
+  expect(lines.findIndex((line) => line.includes(secret))).toBe(maskAt)
+}

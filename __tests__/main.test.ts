@@ -1,0 +1,137 @@
+import { jest } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import nock from 'nock'
+import { redact, run } from '../src/main.js'
+
+const API = 'https://api.github.test'
+const INPUT_TOKEN = 'ghp_mainTestInputToken00000000000000000'
+const MINTED = { token: 'AMINTEDTOKENFORMAINTEST000001', expires_at: '2026-11-21T13:00:00.000Z' }
+const PATH = '/repos/octo-org/hello-world/actions/runners/remove-token'
+
+let temp: string
+let stdout: string
+const envBefore = { ...process.env }
+
+beforeAll(() => nock.disableNetConnect())
+beforeEach(async () => {
+  temp = await mkdtemp(join(tmpdir(), 'main-test-'))
+  await writeFile(join(temp, 'output'), '')
+  await writeFile(join(temp, 'summary'), '')
+  Object.assign(process.env, {
+    INPUT_TOKEN: INPUT_TOKEN,
+    INPUT_OWNER: '',
+    INPUT_REPO: '',
+    INPUT_ORG: '',
+    INPUT_ENTERPRISE: '',
+    'INPUT_API-URL': API,
+    GITHUB_REPOSITORY: 'octo-org/hello-world',
+    GITHUB_OUTPUT: join(temp, 'output'),
+    GITHUB_STEP_SUMMARY: join(temp, 'summary')
+  })
+  stdout = ''
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk)
+    return true
+  })
+})
+afterEach(async () => {
+  jest.restoreAllMocks()
+  nock.cleanAll()
+  process.env = { ...envBefore }
+  process.exitCode = undefined
+  await rm(temp, { recursive: true, force: true })
+})
+afterAll(() => {
+  nock.enableNetConnect()
+  nock.restore()
+})
+
+const outputs = () => readFile(join(temp, 'output'), 'utf8')
+const summary = () => readFile(join(temp, 'summary'), 'utf8')
+
+it('masks the input token, then the minted token before setting the outputs', async () => {
+  const api = nock(API).post(PATH).reply(201, MINTED)
+  await run()
+  expect(api.isDone()).toBe(true)
+  expect(process.exitCode).toBeUndefined()
+  const lines = stdout.split('\n')
+  expect(lines[0]).toBe(`::add-mask::${INPUT_TOKEN}`)
+  const maskLine = lines.indexOf(`::add-mask::${MINTED.token}`)
+  expect(maskLine).toBeGreaterThan(0)
+  lines.forEach((line, index) => {
+    if (index !== maskLine) expect(line).not.toContain(MINTED.token)
+    if (index !== 0) expect(line).not.toContain(INPUT_TOKEN)
+  })
+  expect(await outputs()).toMatch(
+    new RegExp(
+      `^token<<(ghadelimiter_[\\w-]+)\\n${MINTED.token}\\n\\1\\nexpires_at<<(ghadelimiter_[\\w-]+)\\n${MINTED.expires_at}\\n\\2\\n$`
+    )
+  )
+  const text = await summary()
+  expect(text).toContain('<td>repository</td><td>octo-org/hello-world</td>')
+  expect(text).toContain(MINTED.expires_at)
+  expect(text).not.toContain(MINTED.token)
+})
+
+it('sets no output and fails when GitHub refuses', async () => {
+  nock(API).post(PATH).reply(404, { message: 'Not Found' })
+  await run()
+  expect(process.exitCode).toBe(1)
+  expect(await outputs()).toBe('')
+  expect(await summary()).toBe('')
+  expect(stdout).toContain(
+    '::error::POST /repos/octo-org/hello-world/actions/runners/remove-token for repository octo-org/hello-world failed. GitHub answered 404'
+  )
+})
+
+it('refuses bad inputs before sending any request', async () => {
+  process.env.INPUT_ORG = 'octo-org'
+  process.env.INPUT_OWNER = 'octo-org'
+  const api = nock(API).post(/.*/).reply(201, MINTED)
+  await run()
+  expect(process.exitCode).toBe(1)
+  expect(api.isDone()).toBe(false)
+  expect(stdout).toContain("::error::Inputs 'owner', 'org' are all set")
+  expect(await outputs()).toBe('')
+})
+
+it('does not mask an empty token', async () => {
+  process.env.INPUT_TOKEN = ''
+  await run()
+  expect(stdout).not.toContain('::add-mask::')
+  expect(stdout).toContain("::error::Input 'token' is empty")
+})
+
+it('skips the summary quietly when GITHUB_STEP_SUMMARY is not set', async () => {
+  delete process.env.GITHUB_STEP_SUMMARY
+  nock(API).post(PATH).reply(201, MINTED)
+  await run()
+  expect(process.exitCode).toBeUndefined()
+  expect(await outputs()).toContain(MINTED.expires_at)
+})
+
+it('warns, and still succeeds, when the summary cannot be written', async () => {
+  const unwritable = join(temp, 'a-directory')
+  await mkdir(unwritable)
+  process.env.GITHUB_STEP_SUMMARY = unwritable
+  nock(API).post(PATH).reply(201, MINTED)
+  await run()
+  expect(process.exitCode).toBeUndefined()
+  expect(stdout).toContain('::warning::Could not write the job summary')
+  expect(await outputs()).toContain(MINTED.expires_at)
+})
+
+it('explains a connection that fails before GitHub answers', async () => {
+  nock(API).post(PATH).replyWithError('socket hang up')
+  await run()
+  expect(process.exitCode).toBe(1)
+  expect(stdout).toContain('failed before GitHub answered: socket hang up')
+})
+
+describe('redact', () => {
+  it('replaces every occurrence of every secret', () => {
+    expect(redact('a SECRET b SECRET c OTHER', ['SECRET', 'OTHER'])).toBe('a *** b *** c ***')
+  })
+})
