@@ -6,6 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   setupFiles: ['<rootDir>/__tests__/setup-env.ts'],
+  reporters: ['default', '<rootDir>/tools/count-reporter.js'],
   collectCoverage: true,
   // index.ts only calls run(); the end-to-end tests run it through dist/index.js.
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
