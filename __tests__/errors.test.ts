@@ -10,7 +10,13 @@ const targets: Record<string, Target> = {
 
 function attempt(scope = 'repository'): Attempt {
   const target = targets[scope] as Target
-  return { target, requestLine: `POST /${scope}/actions/runners/remove-token` }
+  return {
+    target,
+    requestLine: `POST /${scope}/actions/runners/remove-token`,
+    elapsedMs: 1234,
+    timeoutS: 30,
+    now: Date.parse('2026-11-21T12:00:00Z')
+  }
 }
 
 function httpError(status: number, message: string, headers: Record<string, string> = {}) {
@@ -120,9 +126,78 @@ it('explains a failure before any answer', () => {
     request: { method: 'POST', url: 'https://api.github.com/x', headers: {} }
   })
   expect(explainFailure(error, attempt()).message).toBe(
-    'POST /repository/actions/runners/remove-token for repository octo-org/hello-world failed ' +
-      "before GitHub answered: connect ECONNREFUSED 127.0.0.1:9. Check that 'api-url' is right and " +
-      'that this runner can reach it (proxy settings: HTTPS_PROXY, NO_PROXY).'
+    'POST /repository/actions/runners/remove-token for repository octo-org/hello-world failed: ' +
+      'the connection failed before GitHub answered: connect ECONNREFUSED 127.0.0.1:9. Check ' +
+      "that 'api-url' is right and that this runner can reach it (proxy settings: HTTPS_PROXY, " +
+      "NO_PROXY); if GitHub is slow, raise 'timeout' or 'retries'."
   )
   expect(explainFailure('odd', attempt()).message).toContain('failed before GitHub answered: odd.')
+})
+
+describe('after retries', () => {
+  it('says how many attempts were made, over how long', () => {
+    const error = Object.assign(httpError(502, 'Bad Gateway'), { attempts: 4 })
+    expect(explainFailure(error, attempt()).message).toContain(
+      'for repository octo-org/hello-world failed after 4 attempts over 1.2 s. GitHub answered 502'
+    )
+  })
+
+  it('names the time-out when GitHub never answered', () => {
+    const error = Object.assign(
+      new RequestError('The operation was aborted due to timeout', 500, {
+        request: { method: 'POST', url: 'https://api.github.com/x', headers: {} }
+      }),
+      {
+        attempts: 2,
+        cause: new DOMException('The operation was aborted due to timeout', 'TimeoutError')
+      }
+    )
+    expect(explainFailure(error, attempt()).message).toContain(
+      "failed after 2 attempts over 1.2 s: GitHub did not answer within 30 s (the 'timeout' input)."
+    )
+  })
+
+  it('names the error code of a network failure', () => {
+    const error = Object.assign(
+      new RequestError('other side closed', 500, {
+        request: { method: 'POST', url: 'https://api.github.com/x', headers: {} }
+      }),
+      { cause: Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }) }
+    )
+    expect(explainFailure(error, attempt()).message).toContain(
+      'the connection failed before GitHub answered: other side closed (ECONNRESET).'
+    )
+  })
+})
+
+describe('rate limits', () => {
+  it('says when a used-up primary limit resets', () => {
+    const error = httpError(403, 'API rate limit exceeded for user ID 1.', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Date.parse('2026-11-21T12:14:30Z') / 1000)
+    })
+    expect(explainFailure(error, attempt()).message).toContain(
+      "The token's rate limit is used up; it resets at 2026-11-21T12:14:30.000Z, in 15 min. Run " +
+        'the job again after that, or use a token with its own limit (a GitHub App token).'
+    )
+  })
+
+  it('explains a primary limit without a reset time', () => {
+    const error = httpError(429, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0' })
+    expect(explainFailure(error, attempt()).message).toContain(
+      "The token's rate limit is used up. Run the job again"
+    )
+  })
+
+  it('explains a secondary limit, with the wait GitHub asked for', () => {
+    const error = httpError(429, 'You have exceeded a secondary rate limit.', {
+      'retry-after': '120'
+    })
+    expect(explainFailure(error, attempt()).message).toContain(
+      "GitHub's secondary rate limit refused it: too many requests at once, as from a large matrix " +
+        "of teardown jobs. Lower the matrix's max-parallel, or run the job again later (GitHub asked to wait 120 s)."
+    )
+    const bare = httpError(403, 'You have exceeded a secondary rate limit.')
+    expect(explainFailure(bare, attempt()).message).toMatch(/run the job again later\.$/)
+  })
 })

@@ -1,7 +1,16 @@
 import { InputError, parseInputs, type InputEnv, type RawInputs } from '../src/inputs.js'
 
 const TOKEN = 'ghp_inputsTestToken0000000000000000000000'
-const none: RawInputs = { token: TOKEN, owner: '', repo: '', org: '', enterprise: '', apiUrl: '' }
+const none: RawInputs = {
+  token: TOKEN,
+  owner: '',
+  repo: '',
+  org: '',
+  enterprise: '',
+  apiUrl: '',
+  retries: '3',
+  timeout: '30'
+}
 const env: InputEnv = { GITHUB_REPOSITORY: 'octo-org/hello-world' }
 
 function parse(raw: Partial<RawInputs>, environment: InputEnv = env) {
@@ -214,4 +223,38 @@ it('lists every problem at once', () => {
     expect.stringContaining('- Input \'org\' is "-bad"'),
     expect.stringContaining('- Input \'api-url\' is "nope"')
   ])
+})
+
+describe('retries', () => {
+  it.each([
+    ['', 3],
+    ['0', 0],
+    ['3', 3],
+    ['10', 10]
+  ])('%p is %i', (retries, expected) => {
+    expect(parse({ retries }).retries).toBe(expected)
+  })
+
+  it.each(['-1', '11', '1.5', 'three', '1e1', '007', '0x3'])('refuses %p', (retries) => {
+    expect(refusal({ retries })).toContain(
+      `Input 'retries' is ${JSON.stringify(retries)}: give how many times a failed request may be tried again, a whole number from 0 to 10 (default 3).`
+    )
+  })
+})
+
+describe('timeout', () => {
+  it.each([
+    ['', 30],
+    ['1', 1],
+    ['0.5', 0.5],
+    ['300', 300]
+  ])('%p is %p seconds', (timeout, expected) => {
+    expect(parse({ timeout }).timeoutS).toBe(expected)
+  })
+
+  it.each(['0', '0.0', '-5', '301', '30s', 'Infinity', 'NaN', '.5'])('refuses %p', (timeout) => {
+    expect(refusal({ timeout })).toContain(
+      `Input 'timeout' is ${JSON.stringify(timeout)}: give the seconds one attempt may take before it is abandoned, a number above 0 and at most 300 (default 30).`
+    )
+  })
 })

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
+import { closedPort } from './e2e/support.ts'
 import { redact, run } from '../src/main.js'
 
 const API = 'https://api.github.test'
@@ -26,6 +27,8 @@ beforeEach(async () => {
     INPUT_ORG: '',
     INPUT_ENTERPRISE: '',
     'INPUT_API-URL': API,
+    INPUT_RETRIES: '0',
+    INPUT_TIMEOUT: '30',
     GITHUB_REPOSITORY: 'octo-org/hello-world',
     GITHUB_OUTPUT: join(temp, 'output'),
     GITHUB_STEP_SUMMARY: join(temp, 'summary')
@@ -124,10 +127,13 @@ it('warns, and still succeeds, when the summary cannot be written', async () => 
 })
 
 it('explains a connection that fails before GitHub answers', async () => {
-  nock(API).post(PATH).replyWithError('socket hang up')
+  nock.enableNetConnect('127.0.0.1')
+  process.env['INPUT_API-URL'] = `http://127.0.0.1:${await closedPort()}`
   await run()
+  nock.disableNetConnect()
   expect(process.exitCode).toBe(1)
-  expect(stdout).toContain('failed before GitHub answered: socket hang up')
+  expect(stdout).toContain('failed: the connection failed before GitHub answered: ')
+  expect(stdout).toContain('ECONNREFUSED')
 })
 
 describe('redact', () => {

@@ -12,6 +12,9 @@ const MINTED = {
 }
 const repository: Target = { scope: 'repository', owner: 'octo-org', repo: 'hello-world' }
 
+const client = (apiUrl: string) =>
+  createClient({ token: TOKEN, apiUrl, retries: 0, timeoutS: 30, log: { info() {}, debug() {} } })
+
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 afterAll(() => {
@@ -45,9 +48,7 @@ describe('mintRemoveToken', () => {
         return true
       })
       .reply(201, MINTED)
-    await expect(
-      mintRemoveToken(createClient({ token: TOKEN, apiUrl: API }), target)
-    ).resolves.toEqual({
+    await expect(mintRemoveToken(client(API), target, { timeoutS: 30 })).resolves.toEqual({
       token: MINTED.token,
       expiresAt: MINTED.expires_at
     })
@@ -59,8 +60,8 @@ describe('mintRemoveToken', () => {
     const api = nock('https://ghes.example.com')
       .post('/api/v3/orgs/octo-org/actions/runners/remove-token')
       .reply(201, MINTED)
-    const client = createClient({ token: TOKEN, apiUrl: 'https://ghes.example.com/api/v3' })
-    await mintRemoveToken(client, { scope: 'organization', org: 'octo-org' })
+    const ghes = client('https://ghes.example.com/api/v3')
+    await mintRemoveToken(ghes, { scope: 'organization', org: 'octo-org' }, { timeoutS: 30 })
     expect(api.isDone()).toBe(true)
   })
 
@@ -72,7 +73,7 @@ describe('mintRemoveToken', () => {
         { message: 'Must have admin rights to Repository.' },
         { 'x-github-request-id': 'AB:CD' }
       )
-    const failure = mintRemoveToken(createClient({ token: TOKEN, apiUrl: API }), repository)
+    const failure = mintRemoveToken(client(API), repository, { timeoutS: 30 })
     await expect(failure).rejects.toThrow(RequestFailedError)
     await expect(failure).rejects.toThrow(
       'POST /repos/octo-org/hello-world/actions/runners/remove-token for repository ' +
@@ -85,9 +86,7 @@ describe('mintRemoveToken', () => {
     nock(API)
       .post('/repos/octo-org/hello-world/actions/runners/remove-token')
       .reply(201, '<html>proxy login</html>', { 'content-type': 'text/html' })
-    await expect(
-      mintRemoveToken(createClient({ token: TOKEN, apiUrl: API }), repository)
-    ).rejects.toThrow(
+    await expect(mintRemoveToken(client(API), repository, { timeoutS: 30 })).rejects.toThrow(
       "GitHub's answer to POST /repos/octo-org/hello-world/actions/runners/remove-token (status 201) is not a JSON object"
     )
   })

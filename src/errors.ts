@@ -1,4 +1,12 @@
 import { REQUIRED_PERMISSION } from './permissions.js'
+import {
+  isHttpError,
+  messageOf,
+  networkErrorCode,
+  rateLimitOf,
+  type HttpError
+} from './http-error.js'
+import type { Attempted } from './retry-policy.js'
 import { describeTarget, type Target } from './target.js'
 
 /** What the action was doing when a request failed, to name it in the error. */
@@ -6,13 +14,12 @@ export interface Attempt {
   target: Target
   /** `POST /orgs/octo/actions/runners/remove-token` */
   requestLine: string
-}
-
-/** The parts of Octokit's RequestError that the explanation reads. */
-interface HttpError {
-  status: number
-  message: string
-  response: { headers: Record<string, string | undefined>; data?: unknown }
+  /** From the first attempt to the failure. */
+  elapsedMs: number
+  /** The 'timeout' input, in seconds. */
+  timeoutS: number
+  /** Now, in ms since the epoch, to say when a rate limit resets. */
+  now: number
 }
 
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
@@ -20,26 +27,26 @@ export class RequestFailedError extends Error {
   override name = 'RequestFailedError'
 }
 
-export function isHttpError(error: unknown): error is HttpError {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<HttpError>).status === 'number' &&
-    (error as Partial<HttpError>).response !== undefined
-  )
-}
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /** Turns a failed request into a sentence for the person reading the failed run. */
 export function explainFailure(error: unknown, attempt: Attempt): RequestFailedError {
+  const attempts = (error as Attempted).attempts ?? 1
+  const tries =
+    attempts > 1
+      ? ` after ${attempts} attempts over ${(attempt.elapsedMs / 1000).toFixed(1)} s`
+      : ''
   const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`
   if (!isHttpError(error)) {
+    const code = networkErrorCode(error)
+    const reason =
+      code === 'timeout'
+        ? `GitHub did not answer within ${attempt.timeoutS} s (the 'timeout' input)`
+        : `the connection failed before GitHub answered: ${messageOf(error)}${
+            code && !messageOf(error).includes(code) ? ` (${code})` : ''
+          }`
     return new RequestFailedError(
-      `${what} failed before GitHub answered: ${messageOf(error)}. Check that 'api-url' is right and that ` +
-        'this runner can reach it (proxy settings: HTTPS_PROXY, NO_PROXY).'
+      `${what} failed${tries}: ${reason}. Check that 'api-url' is right and that this runner ` +
+        'can reach it (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise ' +
+        "'timeout' or 'retries'."
     )
   }
   const headers = error.response.headers
@@ -47,7 +54,7 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
   const said = `GitHub answered ${error.status}: ${githubMessage(error)}${
     requestId ? ` (request ID ${requestId})` : ''
   }.`
-  return new RequestFailedError(`${what} failed. ${said} ${hint(error.status, attempt, headers)}`)
+  return new RequestFailedError(`${what} failed${tries}. ${said} ${hint(error, attempt)}`)
 }
 
 function githubMessage(error: HttpError): string {
@@ -58,13 +65,23 @@ function githubMessage(error: HttpError): string {
   return JSON.stringify(error.message.slice(0, 200))
 }
 
-function hint(
-  status: number,
-  { target }: Attempt,
-  headers: Record<string, string | undefined>
-): string {
+function hint(error: HttpError, { target, now }: Attempt): string {
+  const headers = error.response.headers
   const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`
-  switch (status) {
+  switch (rateLimitOf(error)) {
+    case 'primary':
+      return (
+        `The token's rate limit is used up${resetTime(headers['x-ratelimit-reset'], now)}. Run ` +
+        'the job again after that, or use a token with its own limit (a GitHub App token).'
+      )
+    case 'secondary':
+      return (
+        "GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
+        "matrix of teardown jobs. Lower the matrix's max-parallel, or run the job again later" +
+        `${headers['retry-after'] ? ` (GitHub asked to wait ${headers['retry-after']} s)` : ''}.`
+      )
+  }
+  switch (error.status) {
     case 401:
       return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'."
     case 403: {
@@ -81,11 +98,19 @@ function hint(
     case 404:
       return `${notFound(target)} ${needs}`
     default:
-      if (status >= 500) {
+      if (error.status >= 500) {
         return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).'
       }
       return needs
   }
+}
+
+/** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
+function resetTime(header: string | undefined, now: number): string {
+  const reset = Number(header) * 1000
+  if (!header || !Number.isFinite(reset)) return ''
+  const minutes = Math.max(0, Math.ceil((reset - now) / 60_000))
+  return `; it resets at ${new Date(reset).toISOString()}, in ${minutes} min`
 }
 
 function notFound(target: Target): string {

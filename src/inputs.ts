@@ -8,6 +8,8 @@ export interface RawInputs {
   org: string
   enterprise: string
   apiUrl: string
+  retries: string
+  timeout: string
 }
 
 /** What the runner's environment contributes when an input is left empty. */
@@ -21,6 +23,9 @@ export interface Inputs {
   token: string
   target: Target
   apiUrl: string
+  retries: number
+  /** Seconds one attempt may take. */
+  timeoutS: number
 }
 
 /** A problem with the action's inputs, found before any request is sent. */
@@ -57,12 +62,20 @@ export function parseInputs(raw: RawInputs, env: InputEnv): Inputs {
   const token = check(() => parseToken(raw.token))
   const target = check(() => parseTarget(raw, env))
   const apiUrl = check(() => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL))
-  if (token === undefined || target === undefined || apiUrl === undefined) {
+  const retries = check(() => parseRetries(raw.retries))
+  const timeoutS = check(() => parseTimeout(raw.timeout))
+  if (
+    token === undefined ||
+    target === undefined ||
+    apiUrl === undefined ||
+    retries === undefined ||
+    timeoutS === undefined
+  ) {
     throw new InputError(
       problems.length === 1 ? problems[0] : `Invalid inputs:\n- ${problems.join('\n- ')}`
     )
   }
-  return { token, target, apiUrl }
+  return { token, target, apiUrl, retries, timeoutS }
 }
 
 function parseToken(token: string): string {
@@ -192,6 +205,30 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
     )
   }
   return url.href.replace(/\/+$/, '')
+}
+
+export const DEFAULT_RETRIES = 3
+export const MAX_RETRIES = 10
+export const DEFAULT_TIMEOUT_S = 30
+export const MAX_TIMEOUT_S = 300
+
+function parseRetries(value: string): number {
+  if (value === '') return DEFAULT_RETRIES
+  if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES) return Number(value)
+  throw new InputError(
+    `Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+      `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`
+  )
+}
+
+function parseTimeout(value: string): number {
+  if (value === '') return DEFAULT_TIMEOUT_S
+  const seconds = Number(value)
+  if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S) return seconds
+  throw new InputError(
+    `Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+      `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`
+  )
 }
 
 /** Shows a value in an error, with control characters visible and long values cut short. */

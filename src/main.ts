@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { createClient } from './client.js'
-import { messageOf } from './errors.js'
+import { messageOf } from './http-error.js'
 import { parseInputs, type RawInputs } from './inputs.js'
 import { mintRemoveToken } from './remove-token.js'
 import { writeSummary } from './summary.js'
@@ -18,10 +18,12 @@ export async function run(): Promise<void> {
       core.setSecret(raw.token)
       secrets.push(raw.token)
     }
-    const { token, target, apiUrl } = parseInputs(raw, process.env)
+    const inputs = parseInputs(raw, process.env)
+    const { target, apiUrl } = inputs
     core.info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`)
 
-    const minted = await mintRemoveToken(createClient({ token, apiUrl }), target)
+    const client = createClient({ ...inputs, log: { info: core.info, debug: core.debug } })
+    const minted = await mintRemoveToken(client, target, inputs)
     core.setSecret(minted.token)
     secrets.push(minted.token)
 
@@ -43,7 +45,9 @@ function readRawInputs(): RawInputs {
     repo: core.getInput('repo'),
     org: core.getInput('org'),
     enterprise: core.getInput('enterprise'),
-    apiUrl: core.getInput('api-url')
+    apiUrl: core.getInput('api-url'),
+    retries: core.getInput('retries'),
+    timeout: core.getInput('timeout')
   }
 }
 

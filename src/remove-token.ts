@@ -18,10 +18,12 @@ export const API_VERSION = '2022-11-28'
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 export async function mintRemoveToken(
   client: Pick<GitHubClient, 'request'>,
-  target: Target
+  target: Target,
+  { timeoutS, now = Date.now }: { timeoutS: number; now?: () => number }
 ): Promise<RemoveToken> {
   const route = removeTokenRoute(target)
   const line = requestLine(route)
+  const started = now()
   let response
   try {
     response = await client.request(route.route, {
@@ -29,7 +31,14 @@ export async function mintRemoveToken(
       headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
     })
   } catch (error) {
-    throw explainFailure(error, { target, requestLine: line })
+    const failedAt = now()
+    throw explainFailure(error, {
+      target,
+      requestLine: line,
+      elapsedMs: failedAt - started,
+      timeoutS,
+      now: failedAt
+    })
   }
   return parseAnswer(response.data, `${line} (status ${response.status})`)
 }

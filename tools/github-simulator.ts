@@ -29,7 +29,7 @@ export interface Answer {
   headers?: Record<string, string>
   json?: unknown
   raw?: string
-  /** Close the connection without answering (a reset). */
+  /** Reset the connection (TCP RST) without answering. */
   reset?: boolean
   /** Never answer (a hung server); the connection is closed when the simulator stops. */
   hang?: boolean
@@ -105,7 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const answer = await respond(request)
     if (answer.reset) {
-      req.socket.destroy()
+      req.socket.resetAndDestroy()
       return
     }
     if (answer.hang) {

@@ -1,4 +1,14 @@
+import { createServer } from 'node:net'
 import type { ActionRun } from '../../tools/run-action.ts'
+
+/** A loopback port that was just free: connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
 
 export const INPUT_TOKEN = 'ghp_e2eInputTokenNeverShown000000000000'
 
