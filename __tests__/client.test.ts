@@ -148,7 +148,7 @@ describe('retries with the default clock and randomness', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000)
     expect(info).toEqual([
       expect.stringMatching(
-        /^Attempt 1 of 3 failed \(429 secondary rate limit\); retrying in 1\.\d s$/
+        /^Attempt 1 of 3 failed \(429 secondary rate limit\); retrying in (1\.\d|2\.0) s$/
       )
     ])
   })
@@ -215,14 +215,41 @@ describe('attemptFetch', () => {
     expect(debug[2]).toMatch(/: 204 in \d+ ms$/)
   })
 
-  it('says when requests go through a proxy', () => {
-    process.env.HTTPS_PROXY = 'http://127.0.0.1:3128'
+  it.each([
+    ['https://ghes.example.com/api/v3', {}, 'directly, with no proxy'],
+    [
+      'https://ghes.example.com/api/v3',
+      { HTTPS_PROXY: 'http://127.0.0.1:3128' },
+      'through the proxy'
+    ],
+    [
+      'http://ghes.example.com/api/v3',
+      { HTTPS_PROXY: 'http://127.0.0.1:3128' },
+      'directly, with no proxy'
+    ],
+    [
+      'http://ghes.example.com/api/v3',
+      { HTTP_PROXY: 'http://127.0.0.1:3128' },
+      'through the proxy'
+    ],
+    [
+      'https://ghes.example.com/api/v3',
+      { HTTPS_PROXY: 'http://127.0.0.1:3128', NO_PROXY: 'example.com' },
+      'directly, with no proxy'
+    ],
+    [
+      'https://api.github.com',
+      { HTTPS_PROXY: 'http://127.0.0.1:3128', NO_PROXY: 'ghes.example.com' },
+      'through the proxy'
+    ]
+  ])('decides on the proxy for %s with %o', (apiUrl, env, how) => {
+    Object.assign(process.env, env)
     try {
-      attemptFetch('https://ghes.example.com/api/v3', 5000, log())
+      attemptFetch(apiUrl, 5000, log())
     } finally {
-      delete process.env.HTTPS_PROXY
+      for (const name of Object.keys(env)) Reflect.deleteProperty(process.env, name)
     }
-    expect(debug).toEqual(['Requests to https://ghes.example.com/api/v3 go through the proxy'])
+    expect(debug).toEqual([`Requests to ${apiUrl} go ${how}`])
   })
 
   it('logs the message of a failure that has no error code', async () => {

@@ -21,6 +21,8 @@ export interface RecordedRequest {
   params: Record<string, string>
   headers: Record<string, string | string[] | undefined>
   body: string
+  /** `Date.now()` when the request arrived. */
+  receivedAt: number
 }
 
 /** What the simulator answers: a status, headers, and a JSON body or a raw string. */
@@ -88,6 +90,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now()
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const request: RecordedRequest = {
@@ -95,7 +98,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       path: url.pathname,
       params: {},
       headers: req.headers,
-      body
+      body,
+      receivedAt
     }
     requests.push(request)
     const problem = validate(request, url, prefix)
