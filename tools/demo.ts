@@ -45,10 +45,12 @@ try {
     simulator.requests.map((r) => `${r.method} ${r.path}`).join('\n')
   )
   console.log(`\nExit code: ${run.exitCode}`)
-  if (simulator.rejected.length > 0) {
-    console.error(`The simulator refused: ${simulator.rejected.map((r) => r.reason).join('; ')}`)
+  if (simulator.violations.length > 0) {
+    console.error(
+      `The simulator refused: ${simulator.violations.map((v) => `${v.request}: ${v.reason}`).join('; ')}`
+    )
   }
-  process.exitCode = run.exitCode === 0 && simulator.rejected.length === 0 ? 0 : 1
+  process.exitCode = run.exitCode === 0 && simulator.violations.length === 0 ? 0 : 1
 } finally {
   await simulator.close()
 }

@@ -1,24 +1,28 @@
 /**
  * A GitHub REST API simulator on 127.0.0.1, for end-to-end tests, `npm run demo` and local runs.
- * It serves the remove-token operations, refuses any request GitHub would not accept, and records
- * every request so tests can assert exactly what was sent.
+ *
+ * It routes by GitHub's own description of the operations we call (spec/github-operations.json):
+ * a request whose path, method, parameters or body the description does not allow is refused and
+ * recorded as a violation, and so is an answer a test asks it to send that the description does not
+ * allow (unless the test declares it off-spec on purpose). By default it answers with GitHub's
+ * documented example. Tests assert that `violations` stays empty.
  */
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-
-/** GitHub's documented example answer for the remove-token operations. */
-export const EXAMPLE_REMOVE_TOKEN = {
-  token: 'AABF3JGZDX3P5PMEXLND6TS6FCWO6',
-  expires_at: '2020-01-29T12:13:35.123-08:00'
-}
+import { Contract } from './github-contract.ts'
 
 export interface RecordedRequest {
   method: string
   /** Path as sent, prefix included, e.g. `/api/v3/orgs/octo/actions/runners/remove-token`. */
   path: string
-  /** The matched operation, e.g. `POST /orgs/{org}/actions/runners/remove-token`, or undefined. */
+  /** GitHub's operation ID, e.g. `actions/create-remove-token-for-org`, once matched. */
+  operationId?: string
+  /** The matched operation, e.g. `POST /orgs/{org}/actions/runners/remove-token`. */
   operation?: string
   params: Record<string, string>
+  query: Record<string, string>
+  /** As received, but `authorization` as `redactCredential` shows it: no token is ever kept. */
   headers: Record<string, string | string[] | undefined>
   body: string
   /** `Date.now()` when the request arrived. */
@@ -35,9 +39,14 @@ export interface Answer {
   reset?: boolean
   /** Never answer (a hung server); the connection is closed when the simulator stops. */
   hang?: boolean
+  /**
+   * Why this answer breaks GitHub's description on purpose (a fault to inject). Without it, an
+   * answer the description does not allow is a violation and is not sent.
+   */
+  offSpec?: string
 }
 
-/** Chooses the answer to one accepted request; the default is GitHub's documented 201. */
+/** Chooses the answer to one accepted request; the default is GitHub's documented example. */
 export type Responder = (request: RecordedRequest) => Answer | Promise<Answer>
 
 export interface SimulatorOptions {
@@ -46,46 +55,71 @@ export interface SimulatorOptions {
   respond?: Responder
 }
 
+export interface Violation {
+  request: string
+  reason: string
+}
+
 export interface Simulator {
   /** Base URL to pass as `api-url`, e.g. `http://127.0.0.1:40123/api/v3`. */
   url: string
   requests: RecordedRequest[]
-  /** Requests the simulator refused as not allowed by the API; a test should expect none. */
-  rejected: { request: RecordedRequest; reason: string }[]
+  /** Requests and answers GitHub's description does not allow. A test expects none. */
+  violations: Violation[]
   close(): Promise<void>
 }
 
-const OPERATIONS: { operation: string; pattern: RegExp; names: string[] }[] = [
-  {
-    operation: 'POST /repos/{owner}/{repo}/actions/runners/remove-token',
-    pattern: /^\/repos\/([^/]+)\/([^/]+)\/actions\/runners\/remove-token$/,
-    names: ['owner', 'repo']
-  },
-  {
-    operation: 'POST /orgs/{org}/actions/runners/remove-token',
-    pattern: /^\/orgs\/([^/]+)\/actions\/runners\/remove-token$/,
-    names: ['org']
-  },
-  {
-    operation: 'POST /enterprises/{enterprise}/actions/runners/remove-token',
-    pattern: /^\/enterprises\/([^/]+)\/actions\/runners\/remove-token$/,
-    names: ['enterprise']
-  }
-]
+/** Labels the error answers the description does not document as the simulator's own. */
+export const SIMULATED_ERROR_HEADER = 'x-simulator-error'
 
-export const defaultResponder: Responder = () => ({ status: 201, json: EXAMPLE_REMOVE_TOKEN })
+/**
+ * An error answer in GitHub's real shape (`message`, `documentation_url`, `status`), for statuses
+ * GitHub's description does not document (401, 403, 404, 429, 5xx), labelled as the simulator's.
+ */
+export function githubError(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {}
+): Answer {
+  return {
+    status,
+    headers: {
+      [SIMULATED_ERROR_HEADER]: 'shape of GitHub errors; status not in the description',
+      ...headers
+    },
+    json: { message, documentation_url: 'https://docs.github.com/rest', status: String(status) }
+  }
+}
+
+/**
+ * `token ***(40 chars, sha256 1a2b3c4d5e6f)`: enough to check which credential was sent, without
+ * keeping it where a test report or a log could show it.
+ */
+export function redactCredential(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const [scheme = '', credential = ''] = header.split(' ', 2)
+  const digest = createHash('sha256').update(credential).digest('hex').slice(0, 12)
+  return `${scheme} ***(${credential.length} chars, sha256 ${digest})`
+}
+
+let sharedContract: Contract | undefined
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const contract = (sharedContract ??= new Contract())
   const prefix = options.pathPrefix ?? ''
-  const respond = options.respond ?? defaultResponder
+  const respond: Responder =
+    options.respond ?? ((request) => contract.example(request.operationId as string))
   const requests: RecordedRequest[] = []
-  const rejected: Simulator['rejected'] = []
+  const violations: Violation[] = []
   const hung = new Set<ServerResponse>()
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: `simulator error: ${String(error)}`, status: '500' }))
+      violations.push({
+        request: `${req.method} ${req.url}`,
+        reason: `simulator error: ${String(error)}`
+      })
+      send(res, githubError(500, `simulator error: ${String(error)}`))
     })
   })
 
@@ -97,24 +131,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       method: req.method ?? '',
       path: url.pathname,
       params: {},
-      headers: req.headers,
+      query: {},
+      headers: { ...req.headers, authorization: redactCredential(req.headers.authorization) },
       body,
       receivedAt
     }
     requests.push(request)
-    const problem = validate(request, url, prefix)
-    if (problem) {
-      rejected.push({ request, reason: problem.reason })
-      return send(res, problem.answer)
+    const line = `${request.method} ${request.path}${url.search}`
+    const refuse = (status: number, reason: string) => {
+      violations.push({ request: line, reason })
+      send(res, githubError(status, `Simulator: ${reason}`))
     }
+    if (!request.path.startsWith(`${prefix}/`)) return refuse(404, `the path is outside ${prefix}/`)
+    const match = contract.matchRequest(
+      request.method,
+      request.path.slice(prefix.length),
+      url.searchParams,
+      body
+    )
+    if ('problem' in match) return refuse(404, match.problem)
+    Object.assign(request, match)
+    if (!request.headers.authorization) {
+      return send(res, githubError(401, 'Requires authentication'))
+    }
+
     const answer = await respond(request)
-    if (answer.reset) {
-      req.socket.resetAndDestroy()
-      return
-    }
-    if (answer.hang) {
-      hung.add(res)
-      return
+    if (answer.reset) return void req.socket.resetAndDestroy()
+    if (answer.hang) return void hung.add(res)
+    const problem =
+      answer.offSpec === undefined &&
+      contract.checkAnswer(match.operationId, answer.status, answerBody(answer))
+    if (problem) {
+      return refuse(
+        500,
+        `the answer given for ${match.operationId} (${answer.status}) breaks GitHub's description: ${problem}`
+      )
     }
     send(res, answer)
   }
@@ -124,7 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
     requests,
-    rejected,
+    violations,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hung) res.destroy()
@@ -134,36 +185,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 }
 
-/** Refuses what GitHub would refuse, with GitHub's error shape, labelled as the simulator's. */
-function validate(
-  request: RecordedRequest,
-  url: URL,
-  prefix: string
-): { answer: Answer; reason: string } | undefined {
-  const fail = (status: number, message: string) => ({
-    reason: message,
-    answer: {
-      status,
-      json: {
-        message,
-        documentation_url: 'https://docs.github.com/rest',
-        status: String(status),
-        simulated: 'runner-remove-token GitHub API simulator'
-      }
-    }
-  })
-  if (!request.path.startsWith(`${prefix}/`)) return fail(404, `Not Found: outside ${prefix}/`)
-  const path = request.path.slice(prefix.length)
-  const match = OPERATIONS.map((op) => ({ op, found: op.pattern.exec(path) })).find((m) => m.found)
-  if (!match?.found) return fail(404, `Not Found: no operation at ${path}`)
-  const { op, found } = match
-  op.names.forEach((name, i) => (request.params[name] = decodeURIComponent(found[i + 1] ?? '')))
-  request.operation = op.operation
-  if (request.method !== 'POST') return fail(404, `Not Found: ${request.method} ${path}`)
-  if (url.search !== '') return fail(422, `Unexpected query string ${url.search}`)
-  if (request.body !== '') return fail(422, 'This operation takes no request body')
-  if (!request.headers.authorization) return fail(401, 'Requires authentication')
-  return undefined
+function answerBody(answer: Answer): unknown {
+  if (answer.raw === undefined) return answer.json
+  try {
+    return JSON.parse(answer.raw)
+  } catch {
+    return answer.raw
+  }
 }
 
 function send(res: ServerResponse, answer: Answer): void {

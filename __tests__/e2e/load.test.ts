@@ -9,7 +9,7 @@ it('a fleet of 20 teardowns at once all succeed under a secondary rate limit', a
   const result = await runLoad(FLEET)
   expect(result.runs.map((run) => run.exitCode)).toEqual(Array(FLEET.copies).fill(0))
   expect(result.succeeded).toBe(FLEET.copies)
-  expect(result.rejected).toBe(0)
+  expect(result.violations).toBe(0)
   expect(result.maxInFlightSeen).toBeLessThanOrEqual(FLEET.inFlight)
   // Every rate-limited answer was waited out and retried, and each retry was logged once.
   expect(result.requests).toBe(FLEET.copies + result.rateLimited)

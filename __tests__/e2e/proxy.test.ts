@@ -4,9 +4,9 @@
  */
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import { startSimulator, type Simulator } from '../../tools/github-simulator.ts'
+import type { Simulator } from '../../tools/github-simulator.ts'
 import { runAction } from '../../tools/run-action.ts'
-import { expectNoLeak, INPUT_TOKEN, mintedToken } from './support.ts'
+import { expectNoLeak, INPUT_TOKEN, mintedToken, startTestSimulator } from './support.ts'
 
 interface LoopbackProxy {
   url: string
@@ -65,17 +65,15 @@ async function startProxy(targetPort: number): Promise<LoopbackProxy> {
   }
 }
 
-let simulator: Simulator | undefined
 let proxy: LoopbackProxy | undefined
 afterEach(async () => {
   await proxy?.close()
-  await simulator?.close()
-  proxy = simulator = undefined
+  proxy = undefined
 })
 
 async function setUp() {
   const token = mintedToken()
-  simulator = await startSimulator({
+  const simulator: Simulator = await startTestSimulator({
     pathPrefix: '/api/v3',
     respond: () => ({ status: 201, json: { token, expires_at: '2026-11-21T13:00:00Z' } })
   })

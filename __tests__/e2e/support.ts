@@ -1,5 +1,28 @@
 import { createServer } from 'node:net'
+import {
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions
+} from '../../tools/github-simulator.ts'
 import type { ActionRun } from '../../tools/run-action.ts'
+
+const running: Simulator[] = []
+
+/**
+ * A simulator that is stopped after the test, which fails if any request the action sent, or any
+ * answer the test scripted, broke GitHub's description.
+ */
+export async function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const simulator = await startSimulator(options)
+  running.push(simulator)
+  return simulator
+}
+
+afterEach(async () => {
+  const stopping = running.splice(0)
+  await Promise.all(stopping.map((simulator) => simulator.close()))
+  for (const simulator of stopping) expect(simulator.violations).toEqual([])
+})
 
 /** A loopback port that was just free: connecting to it is refused. */
 export async function closedPort(): Promise<number> {
