@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -6,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: globals.node },
     rules: {
       'no-console': ['error', { allow: ['error'] }]
     }
@@ -14,5 +15,11 @@ export default tseslint.config(
   {
     files: ['tools/**', '__tests__/**'],
     rules: { 'no-console': 'off' }
+  },
+  {
+    // Preloads and the undici stand-in are CommonJS on purpose: they load code with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   }
 )

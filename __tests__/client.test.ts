@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { attemptFetch, createClient, type ClientOptions } from '../src/client.js'
 import type { Attempted } from '../src/retry-policy.js'
-import { closedPort } from './e2e/support.ts'
+import { closedPort, startProxy } from './e2e/support.ts'
 
 const API = 'https://api.github.test'
 const TOKEN = 'ghp_clientTestToken000000000000000000000'
@@ -252,11 +252,38 @@ describe('attemptFetch', () => {
     expect(debug).toEqual([`Requests to ${apiUrl} go ${how}`])
   })
 
+  it('sends through the proxy with undici when one applies', async () => {
+    // nock sees the request for the target host; the proxy (on loopback) is what it reaches.
+    nock.enableNetConnect(
+      (host) => host.startsWith('127.0.0.1') || host.startsWith('api.github.test')
+    )
+    const target = createServer((req, res) => {
+      req.resume()
+      res.writeHead(201, { 'content-type': 'application/json' }).end(`{"path":"${req.url}"}`)
+    })
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+    const proxy = await startProxy((target.address() as AddressInfo).port)
+    process.env.HTTP_PROXY = proxy.url
+    try {
+      const fetch = attemptFetch('http://api.github.test', 5000, log())
+      const response = await fetch('http://api.github.test/x', { method: 'POST' })
+      expect(await response.json()).toEqual({ path: '/x' })
+      expect(proxy.seen).toHaveLength(1)
+      expect(debug[0]).toBe('Requests to http://api.github.test go through the proxy')
+    } finally {
+      delete process.env.HTTP_PROXY
+      await proxy.close()
+      target.closeAllConnections()
+      await new Promise((resolve) => target.close(resolve))
+      nock.disableNetConnect()
+    }
+  })
+
   it('logs the message of a failure that has no error code', async () => {
-    // fetch refuses port 9 (a "bad port") itself, before any connection is tried.
-    const fetch = attemptFetch('http://127.0.0.1:9', 5000, log())
-    await expect(fetch('http://127.0.0.1:9/x', { method: 'POST' })).rejects.toThrow('fetch failed')
-    expect(debug[2]).toMatch(/: failed after \d+ ms: fetch failed$/)
+    nock(API).post('/x').replyWithError('the line went quiet')
+    const fetch = attemptFetch(API, 5000, log())
+    await expect(fetch(`${API}/x`, { method: 'POST' })).rejects.toThrow('fetch failed')
+    expect(debug[2]).toMatch(/: failed after \d+ ms: the line went quiet$/)
   })
 
   it('sends GET when no method is given', async () => {

@@ -3,7 +3,8 @@ import { HttpClient } from '@actions/http-client'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { fetch as undiciFetch } from 'undici'
-import { messageOf, networkErrorCode } from './http-error.js'
+import { AnswerHeaders, answer, directFetch, type FetchInit } from './direct-fetch.js'
+import { failureReason } from './http-error.js'
 import { createRetryPolicy, RETRY_PLUGIN_OPTIONS } from './retry-policy.js'
 import { USER_AGENT } from './version.js'
 
@@ -56,37 +57,34 @@ export function createClient(options: ClientOptions): GitHubClient {
   )
 }
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
-
 /**
- * One attempt: fetch with the proxy @actions/http-client picks for `apiUrl` (the fetch that
- * @actions/github builds at import time is for GITHUB_API_URL, which may be another host with
- * another NO_PROXY answer), answer and body both within `timeoutMs`, and debug detail that names
- * no header but a few safe ones.
+ * One attempt: answer and body both within `timeoutMs`, through the proxy @actions/http-client
+ * picks for `apiUrl` (the fetch @actions/github builds at import time is for GITHUB_API_URL, which
+ * may be another host with another NO_PROXY answer), with debug detail that names no header but a
+ * few safe ones. Without a proxy, `directFetch` sends it (see direct-fetch.ts for why).
  */
 export function attemptFetch(apiUrl: string, timeoutMs: number, log: Log): typeof fetch {
   const dispatcher = new HttpClient().getAgentDispatcher(apiUrl)
   log.debug(
     `Requests to ${apiUrl} go ${dispatcher ? 'through the proxy' : 'directly, with no proxy'}`
   )
-  return (async (url: string, init: Parameters<typeof undiciFetch>[1] = {}) => {
+  const send = dispatcher
+    ? (url: string, init: FetchInit) =>
+        undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })
+    : directFetch
+  return (async (url: string, init: FetchInit = {}) => {
     const started = performance.now()
     const took = () => `${Math.round(performance.now() - started)} ms`
     const line = `${init.method ?? 'GET'} ${url}`
     log.debug(`${line}: sending (time-out ${timeoutMs / 1000} s)`)
     try {
-      const signal = AbortSignal.timeout(timeoutMs)
-      const response = await undiciFetch(url, { ...init, dispatcher, signal })
-      const body = await response.arrayBuffer()
-      log.debug(`${line}: ${response.status} in ${took()}${safeHeaders(response.headers)}`)
-      const copy = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: [...response.headers]
-      })
-      return Object.defineProperty(copy, 'url', { value: response.url })
+      const response = await send(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+      const body = Buffer.from(await response.arrayBuffer())
+      const headers = new AnswerHeaders(Object.fromEntries(response.headers))
+      log.debug(`${line}: ${response.status} in ${took()}${safeHeaders(headers)}`)
+      return answer(response.url, response.status, response.statusText, headers, body)
     } catch (error) {
-      log.debug(`${line}: failed after ${took()}: ${networkErrorCode(error) ?? messageOf(error)}`)
+      log.debug(`${line}: failed after ${took()}: ${failureReason(error)}`)
       throw error
     }
   }) as unknown as typeof fetch
@@ -100,7 +98,7 @@ const SAFE_HEADERS = [
   'x-accepted-github-permissions'
 ]
 
-function safeHeaders(headers: Headers | { get(name: string): string | null }): string {
+function safeHeaders(headers: AnswerHeaders): string {
   const shown = SAFE_HEADERS.flatMap((name) => {
     const value = headers.get(name)
     return value === null ? [] : [`${name}: ${value}`]

@@ -39,6 +39,15 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
+/** The error code along the causes, else the message of the innermost cause. */
+export function failureReason(error: unknown): string {
+  let innermost = error
+  for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 5; depth++) {
+    innermost = innermost.cause
+  }
+  return networkErrorCode(error) ?? messageOf(innermost)
+}
+
 export type RateLimit = 'primary' | 'secondary'
 
 /** GitHub's two rate limits, told apart the way @octokit/plugin-throttling tells them apart. */

@@ -11,13 +11,7 @@
  * One count bounds both: a request is tried at most `retries + 1` times, whatever failed.
  */
 import type { Octokit } from '@octokit/core'
-import {
-  isHttpError,
-  messageOf,
-  networkErrorCode,
-  rateLimitOf,
-  type RateLimit
-} from './http-error.js'
+import { failureReason, isHttpError, rateLimitOf, type RateLimit } from './http-error.js'
 
 export interface RetrySettings {
   retries: number
@@ -127,5 +121,5 @@ function retryLine(failures: Failures, retries: number, what: string, waitMs: nu
 /** `502`, `429`, `ECONNRESET`, `timeout`: what the retry line names. */
 export function describeFailure(error: unknown): string {
   if (isHttpError(error)) return String(error.status)
-  return networkErrorCode(error) ?? messageOf(error)
+  return failureReason(error)
 }

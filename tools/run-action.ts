@@ -105,7 +105,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       ...inputEnvironment(metadata, options.inputs ?? {}, options.github),
       ...options.env
     }
-    const child = await spawnAndWait(
+    const child = await runProcess(
       process.execPath,
       [join(actionDir, metadata.runs.main)],
       env,
@@ -124,7 +124,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 }
 
-function spawnAndWait(
+/** Runs a command to its end (or kills it after `timeoutMs`), with stdout and stderr collected. */
+export function runProcess(
   command: string,
   args: string[],
   env: Record<string, string>,

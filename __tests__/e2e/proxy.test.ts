@@ -2,68 +2,20 @@
  * Self-hosted fleets often sit behind a proxy: the bundled action sends through the proxy that
  * HTTP_PROXY/HTTPS_PROXY name, for the host in 'api-url', as @actions/http-client decides.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Simulator } from '../../tools/github-simulator.ts'
 import { runAction } from '../../tools/run-action.ts'
-import { expectNoLeak, INPUT_TOKEN, mintedToken, startTestSimulator } from './support.ts'
-
-interface LoopbackProxy {
-  url: string
-  /** `CONNECT host:port` or `GET http://host/path`, as the proxy received them. */
-  seen: { line: string; proxyAuthorization?: string }[]
-  close(): Promise<void>
-}
-
-/** A proxy on 127.0.0.1 that sends every request, whatever its host, to one loopback port. */
-async function startProxy(targetPort: number): Promise<LoopbackProxy> {
-  const seen: LoopbackProxy['seen'] = []
-  const server: Server = createServer((req, res) => {
-    seen.push({
-      line: `${req.method} ${req.url}`,
-      proxyAuthorization: req.headers['proxy-authorization']
-    })
-    const url = new URL(req.url ?? '/')
-    const upstream = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: targetPort,
-        method: req.method,
-        path: url.pathname,
-        headers: req.headers
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      }
-    )
-    req.pipe(upstream)
-  })
-  server.on('connect', (req, client, head) => {
-    seen.push({
-      line: `CONNECT ${req.url}`,
-      proxyAuthorization: req.headers['proxy-authorization']
-    })
-    const upstream = connect(targetPort, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    upstream.on('error', () => client.destroy())
-    client.on('error', () => upstream.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-}
+import {
+  expectNoLeak,
+  INPUT_TOKEN,
+  mintedToken,
+  startProxy,
+  startTestSimulator,
+  type LoopbackProxy
+} from './support.ts'
 
 let proxy: LoopbackProxy | undefined
 afterEach(async () => {
@@ -123,3 +75,40 @@ it('passes the proxy credentials to the proxy and never prints them', async () =
   )
   expectNoLeak(run, [INPUT_TOKEN, token, 'pr0xy-s3cret'])
 }, 30_000)
+
+describe('undici is loaded only when a proxy is used', () => {
+  const probe = fileURLToPath(new URL('./loaded-modules-probe.cjs', import.meta.url))
+  const BUNDLED_UNDICI = 'dist/node_modules/undici/bundled/index.js'
+
+  async function loadedModules(apiUrl: string, env: Record<string, string>, sim: Simulator) {
+    const dir = await mkdtemp(join(tmpdir(), 'loaded-'))
+    try {
+      const file = join(dir, 'modules')
+      const run = await runAction({
+        inputs: { token: INPUT_TOKEN, 'api-url': apiUrl },
+        github: { api_url: sim.url, repository: 'octo-org/hello-world' },
+        env: { ...env, NODE_OPTIONS: `--require ${probe}`, LOADED_MODULES_FILE: file },
+        timeoutMs: 20_000
+      })
+      expect(run.exitCode).toBe(0)
+      return await readFile(file, 'utf8')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  it('not for a direct request', async () => {
+    const { simulator } = await setUp()
+    expect(await loadedModules(simulator.url, {}, simulator)).not.toContain(BUNDLED_UNDICI)
+  }, 30_000)
+
+  it('for a request through a proxy', async () => {
+    const { simulator, proxy } = await setUp()
+    const modules = await loadedModules(
+      'http://api.github.test/api/v3',
+      { HTTP_PROXY: proxy.url },
+      simulator
+    )
+    expect(modules).toContain(BUNDLED_UNDICI)
+  }, 30_000)
+})

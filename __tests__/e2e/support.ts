@@ -1,4 +1,5 @@
-import { createServer } from 'node:net'
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import {
   startSimulator,
   type Simulator,
@@ -68,4 +69,61 @@ export function expectMaskedFirst(run: ActionRun, secret: string): void {
   const maskAt = lines.indexOf(`::add-mask::${secret}`)
   expect(maskAt).toBeGreaterThanOrEqual(0)
   expect(lines.findIndex((line) => line.includes(secret))).toBe(maskAt)
+}
+
+export interface LoopbackProxy {
+  url: string
+  /** `CONNECT host:port` or `GET http://host/path`, as the proxy received them. */
+  seen: { line: string; proxyAuthorization?: string }[]
+  close(): Promise<void>
+}
+
+/** A proxy on 127.0.0.1 that sends every request, whatever its host, to one loopback port. */
+export async function startProxy(targetPort: number): Promise<LoopbackProxy> {
+  const seen: LoopbackProxy['seen'] = []
+  const server: Server = createHttpServer((req, res) => {
+    seen.push({
+      line: `${req.method} ${req.url}`,
+      proxyAuthorization: req.headers['proxy-authorization']
+    })
+    const url = new URL(req.url ?? '/')
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: targetPort,
+        method: req.method,
+        path: url.pathname,
+        headers: req.headers
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
+    req.pipe(upstream)
+  })
+  server.on('connect', (req, client, head) => {
+    seen.push({
+      line: `CONNECT ${req.url}`,
+      proxyAuthorization: req.headers['proxy-authorization']
+    })
+    const upstream = connect(targetPort, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
 }
