@@ -81,7 +81,7 @@ describe('requests GitHub’s description does not allow are violations', () => 
   it.each([
     [
       'a wrong path',
-      '/repos/octo/hello/actions/runners/remove_token',
+      '/repos/octo/hello/actions/runner/remove-token',
       {},
       "no operation in GitHub's description has the path"
     ],
@@ -174,12 +174,65 @@ describe('answers a test scripts are held to the description too', () => {
 describe('Contract', () => {
   const contract = new Contract()
 
-  it('knows the three remove-token operations', () => {
+  it('knows the operations the actions call', () => {
     expect(contract.operationIds().sort()).toEqual([
       'actions/create-remove-token-for-org',
       'actions/create-remove-token-for-repo',
-      'enterprise-admin/create-remove-token-for-enterprise'
+      'actions/delete-self-hosted-runner-from-org',
+      'actions/delete-self-hosted-runner-from-repo',
+      'actions/list-self-hosted-runners-for-org',
+      'actions/list-self-hosted-runners-for-repo',
+      'enterprise-admin/create-remove-token-for-enterprise',
+      'enterprise-admin/delete-self-hosted-runner-from-enterprise',
+      'enterprise-admin/list-self-hosted-runners-for-enterprise'
     ])
+  })
+
+  it('checks parameter types', () => {
+    const none = new URLSearchParams()
+    expect(contract.matchRequest('DELETE', '/orgs/o/actions/runners/abc', none, '')).toEqual({
+      problem: expect.stringContaining('path parameter \'runner_id\' = "abc": value must be integer')
+    })
+    expect(
+      contract.matchRequest('GET', '/orgs/o/actions/runners', new URLSearchParams('per_page=x'), '')
+    ).toEqual({ problem: expect.stringContaining("query parameter 'per_page'") })
+    expect(
+      contract.matchRequest(
+        'GET',
+        '/orgs/o/actions/runners',
+        new URLSearchParams('name=a&per_page=100&page=3'),
+        ''
+      )
+    ).toMatchObject({
+      operationId: 'actions/list-self-hosted-runners-for-org',
+      query: { name: 'a', per_page: '100', page: '3' }
+    })
+  })
+
+  it('serves documented examples for listing and deleting', () => {
+    expect(contract.example('actions/list-self-hosted-runners-for-org')).toMatchObject({
+      status: 200,
+      json: { total_count: expect.any(Number), runners: expect.any(Array) }
+    })
+    expect(contract.example('actions/delete-self-hosted-runner-from-org')).toEqual({
+      status: 204,
+      json: undefined
+    })
+    expect(
+      contract.checkAnswer('actions/delete-self-hosted-runner-from-org', 204, undefined)
+    ).toBeUndefined()
+    expect(
+      contract.checkAnswer('actions/delete-self-hosted-runner-from-org', 422, {
+        message: 'Bad request',
+        documentation_url: 'x'
+      })
+    ).toBeUndefined()
+    expect(
+      contract.checkAnswer('actions/list-self-hosted-runners-for-org', 200, {
+        total_count: 1,
+        runners: [{ id: 1 }]
+      })
+    ).toContain("must have required property 'name'")
   })
 
   it('reads path parameters', () => {

@@ -16,19 +16,18 @@ interface Parameter {
   schema: object
 }
 
+interface Response_ {
+  content?: Record<
+    string,
+    { schema?: object; examples?: Record<string, { $ref?: string; value?: unknown }> }
+  >
+}
+
 interface Operation {
   operationId: string
   parameters?: ({ $ref: string } | Parameter)[]
   requestBody?: unknown
-  responses: Record<
-    string,
-    {
-      content?: Record<
-        string,
-        { schema?: object; examples?: Record<string, { $ref?: string; value?: unknown }> }
-      >
-    }
-  >
+  responses: Record<string, Response_ | { $ref: string }>
 }
 
 interface Spec {
@@ -120,7 +119,7 @@ export class Contract {
           return {
             problem: `${route.operation.operationId} takes no ${location} parameter '${name}'`
           }
-        const problem = this.check(parameter.schema, coerce(value, parameter.schema))
+        const problem = this.check(parameter.schema, coerce(value, parameter.schema), 'value')
         if (problem)
           return {
             problem: `${location} parameter '${name}' = ${JSON.stringify(value)}: ${problem}`
@@ -147,7 +146,7 @@ export class Contract {
   /** Why an answer is not one GitHub's description allows for the operation, or undefined. */
   checkAnswer(operationId: string, status: number, body: unknown): string | undefined {
     const operation = this.operation(operationId)
-    const documented = operation.responses[String(status)]
+    const documented = this.response(operation, String(status))
     if (!documented) {
       if (status < 400) return `status ${status} is not documented for ${operationId}`
       const problem = this.check({ $ref: `${SPEC_ID}${ERROR_SCHEMA}` }, body)
@@ -162,8 +161,8 @@ export class Contract {
   /** GitHub's documented example answer for the operation's success status. */
   example(operationId: string): { status: number; json: unknown } {
     const operation = this.operation(operationId)
-    const [status, response] =
-      Object.entries(operation.responses).find(([code]) => code.startsWith('2')) ?? []
+    const status = Object.keys(operation.responses).find((code) => code.startsWith('2'))
+    const response = status === undefined ? undefined : this.response(operation, status)
     if (!status || !response) throw new Error(`${operationId} documents no success answer`)
     const example = Object.values(response.content?.['application/json']?.examples ?? {})[0]
     const value = example?.$ref
@@ -182,6 +181,11 @@ export class Contract {
     return route.operation
   }
 
+  private response(operation: Operation, status: string): Response_ | undefined {
+    const response = operation.responses[status]
+    return response && '$ref' in response ? this.resolve<Response_>(response.$ref) : response
+  }
+
   private parameters(operation: Operation): Parameter[] {
     return (operation.parameters ?? []).map((p) =>
       '$ref' in p ? this.resolve<Parameter>(p.$ref) : p
@@ -197,7 +201,7 @@ export class Contract {
     return found as T
   }
 
-  private check(schema: object, value: unknown): string | undefined {
+  private check(schema: object, value: unknown, name = 'answer'): string | undefined {
     const key = JSON.stringify(schema)
     let validate = this.compiled.get(key)
     if (!validate) {
@@ -205,7 +209,7 @@ export class Contract {
       this.compiled.set(key, validate)
     }
     if (validate(value)) return undefined
-    return this.ajv.errorsText(validate.errors, { dataVar: 'answer' })
+    return this.ajv.errorsText(validate.errors, { dataVar: name })
   }
 }
 

@@ -23,7 +23,26 @@ export const OPERATIONS = [
     path: '/repos/{owner}/{repo}/actions/runners/remove-token'
   },
   { source: 'api.github.com', method: 'post', path: '/orgs/{org}/actions/runners/remove-token' },
-  { source: 'ghec', method: 'post', path: '/enterprises/{enterprise}/actions/runners/remove-token' }
+  {
+    source: 'ghec',
+    method: 'post',
+    path: '/enterprises/{enterprise}/actions/runners/remove-token'
+  },
+  // delete-runner: find a runner by name, then delete it.
+  { source: 'api.github.com', method: 'get', path: '/repos/{owner}/{repo}/actions/runners' },
+  { source: 'api.github.com', method: 'get', path: '/orgs/{org}/actions/runners' },
+  { source: 'ghec', method: 'get', path: '/enterprises/{enterprise}/actions/runners' },
+  {
+    source: 'api.github.com',
+    method: 'delete',
+    path: '/repos/{owner}/{repo}/actions/runners/{runner_id}'
+  },
+  { source: 'api.github.com', method: 'delete', path: '/orgs/{org}/actions/runners/{runner_id}' },
+  {
+    source: 'ghec',
+    method: 'delete',
+    path: '/enterprises/{enterprise}/actions/runners/{runner_id}'
+  }
 ] as const
 
 /** Also kept: GitHub's shape for error answers, which the operations do not document. */
@@ -40,28 +59,49 @@ export function extract(descriptions: Record<string, Description>): string {
   const paths: Record<string, Record<string, Json>> = {}
   const components: Record<string, Record<string, Json>> = {}
 
-  const copyRefs = (value: Json, from: Description, source: string): void => {
-    if (Array.isArray(value)) return value.forEach((item) => copyRefs(item, from, source))
-    if (value === null || typeof value !== 'object') return
-    for (const [key, child] of Object.entries(value)) {
-      if (key === '$ref' && typeof child === 'string') addComponent(child, from, source)
-      else copyRefs(child, from, source)
-    }
+  /** `<source> <ref>` to the reference used in the output. */
+  const assigned = new Map<string, string>()
+  /** `<kind>/<name>` in the output to the source whose component it is. */
+  const owners = new Map<string, string>()
+
+  /** A copy of `value` whose `$ref`s point to the components copied into the output. */
+  const withRefs = (value: Json, from: Description, source: string): Json => {
+    if (Array.isArray(value)) return value.map((item) => withRefs(item, from, source))
+    if (value === null || typeof value !== 'object') return value
+    return Object.fromEntries(
+      Object.entries(value).map(([key, child]) => [
+        key,
+        key === '$ref' && typeof child === 'string'
+          ? addComponent(child, from, source)
+          : withRefs(child, from, source)
+      ])
+    )
   }
-  const addComponent = (ref: string, from: Description, source: string): void => {
+
+  /**
+   * Copies a component once. One that another description already contributed with different
+   * content (say, a docs link) is kept as `<name>--<source>`, and that source's references to it
+   * are rewritten to match.
+   */
+  const addComponent = (ref: string, from: Description, source: string): string => {
+    const known = assigned.get(`${source} ${ref}`)
+    if (known) return known
     const [, , kind, name] = ref.split('/')
     if (!kind || !name) throw new Error(`unexpected $ref ${ref}`)
     const found = from.components[kind]?.[name]
     if (found === undefined) throw new Error(`${source} has no ${ref}`)
-    const section = (components[kind] ??= {})
-    if (name in section) {
-      if (JSON.stringify(section[name]) !== JSON.stringify(found)) {
-        throw new Error(`${ref} differs between descriptions; cannot merge`)
-      }
-      return
+    const owner = owners.get(`${kind}/${name}`)
+    const same =
+      owner !== undefined &&
+      JSON.stringify(descriptions[owner]?.components[kind]?.[name]) === JSON.stringify(found)
+    const outputName = owner === undefined || same ? name : `${name}--${source}`
+    const outputRef = `#/components/${kind}/${outputName}`
+    assigned.set(`${source} ${ref}`, outputRef)
+    if (!same) {
+      owners.set(`${kind}/${outputName}`, source)
+      ;(components[kind] ??= {})[outputName] = withRefs(found, from, source)
     }
-    section[name] = found
-    copyRefs(found, from, source)
+    return outputRef
   }
 
   for (const { source, method, path } of OPERATIONS) {
@@ -69,8 +109,10 @@ export function extract(descriptions: Record<string, Description>): string {
     const operation = description?.paths[path]?.[method]
     if (!description || operation === undefined)
       throw new Error(`${source} has no ${method} ${path}`)
-    ;(paths[path] ??= {})[method] = { ...(operation as object), 'x-extracted-from': source }
-    copyRefs(operation, description, source)
+    ;(paths[path] ??= {})[method] = {
+      ...(withRefs(operation, description, source) as object),
+      'x-extracted-from': source
+    }
   }
   for (const ref of EXTRA_COMPONENTS)
     addComponent(ref, descriptions['api.github.com'] as Description, 'api.github.com')
