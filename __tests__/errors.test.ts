@@ -93,7 +93,7 @@ describe('404', () => {
       "GitHub answers 404, not 403, to tokens without access to a private repository). Check 'owner' and 'repo'."
     ],
     ['organization', "The organization does not exist, or the token cannot see it. Check 'org'."],
-    ['enterprise', 'only classic PATs can mint enterprise remove tokens']
+    ['enterprise', 'only classic PATs can manage enterprise runners']
   ])('for %s says what may be missing', (scope, text) => {
     expect(explainFailure(httpError(404, 'Not Found'), attempt(scope)).message).toContain(text)
   })

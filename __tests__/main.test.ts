@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { closedPort } from './e2e/support.ts'
-import { redact, run } from '../src/main.js'
+import { run } from '../src/main.js'
+import { Secrets } from '../src/step.js'
 
 const API = 'https://api.github.test'
 const INPUT_TOKEN = 'ghp_mainTestInputToken00000000000000000'
@@ -15,10 +16,14 @@ let temp: string
 let stdout: string
 const envBefore = { ...process.env }
 
-beforeAll(() => nock.disableNetConnect())
-beforeEach(async () => {
+// One folder for every test: @actions/core remembers the summary file's path once it has one.
+beforeAll(async () => {
+  nock.disableNetConnect()
   temp = await mkdtemp(join(tmpdir(), 'main-test-'))
+})
+beforeEach(async () => {
   await writeFile(join(temp, 'output'), '')
+  await rm(join(temp, 'summary'), { recursive: true, force: true })
   await writeFile(join(temp, 'summary'), '')
   Object.assign(process.env, {
     INPUT_TOKEN: INPUT_TOKEN,
@@ -44,11 +49,11 @@ afterEach(async () => {
   nock.cleanAll()
   process.env = { ...envBefore }
   process.exitCode = undefined
-  await rm(temp, { recursive: true, force: true })
 })
-afterAll(() => {
+afterAll(async () => {
   nock.enableNetConnect()
   nock.restore()
+  await rm(temp, { recursive: true, force: true })
 })
 
 const outputs = () => readFile(join(temp, 'output'), 'utf8')
@@ -116,9 +121,9 @@ it('skips the summary quietly when GITHUB_STEP_SUMMARY is not set', async () => 
 })
 
 it('warns, and still succeeds, when the summary cannot be written', async () => {
-  const unwritable = join(temp, 'a-directory')
-  await mkdir(unwritable)
-  process.env.GITHUB_STEP_SUMMARY = unwritable
+  // A folder where the summary file should be: appending to it fails (even for root).
+  await rm(join(temp, 'summary'))
+  await mkdir(join(temp, 'summary'))
   nock(API).post(PATH).reply(201, MINTED)
   await run()
   expect(process.exitCode).toBeUndefined()
@@ -136,8 +141,13 @@ it('explains a connection that fails before GitHub answers', async () => {
   expect(stdout).toContain('ECONNREFUSED')
 })
 
-describe('redact', () => {
-  it('replaces every occurrence of every secret', () => {
-    expect(redact('a SECRET b SECRET c OTHER', ['SECRET', 'OTHER'])).toBe('a *** b *** c ***')
+describe('Secrets', () => {
+  it('masks each secret and scrubs every occurrence of every one from a message', () => {
+    const secrets = new Secrets()
+    secrets.add('SECRET')
+    secrets.add('OTHER')
+    secrets.add('')
+    expect(stdout).toBe('::add-mask::SECRET\n::add-mask::OTHER\n')
+    expect(secrets.redact('a SECRET b SECRET c OTHER')).toBe('a *** b *** c ***')
   })
 })

@@ -191,7 +191,9 @@ describe('Contract', () => {
   it('checks parameter types', () => {
     const none = new URLSearchParams()
     expect(contract.matchRequest('DELETE', '/orgs/o/actions/runners/abc', none, '')).toEqual({
-      problem: expect.stringContaining('path parameter \'runner_id\' = "abc": value must be integer')
+      problem: expect.stringContaining(
+        'path parameter \'runner_id\' = "abc": value must be integer'
+      )
     })
     expect(
       contract.matchRequest('GET', '/orgs/o/actions/runners', new URLSearchParams('per_page=x'), '')

@@ -1,4 +1,11 @@
-import { describeTarget, removeTokenRoute, requestLine, type Target } from '../src/target.js'
+import {
+  deleteRunnerRoute,
+  describeTarget,
+  listRunnersRoute,
+  removeTokenRoute,
+  requestLine,
+  type Target
+} from '../src/target.js'
 
 const repository: Target = { scope: 'repository', owner: 'octo-org', repo: 'hello.world' }
 const organization: Target = { scope: 'organization', org: 'octo-org' }
@@ -27,5 +34,28 @@ describe('describeTarget', () => {
     [enterprise, 'enterprise octo-corp']
   ])('names %o as %s', (target, text) => {
     expect(describeTarget(target)).toBe(text)
+  })
+})
+
+describe('runner routes', () => {
+  it.each([
+    [
+      repository,
+      'GET /repos/octo-org/hello.world/actions/runners',
+      'DELETE /repos/octo-org/hello.world/actions/runners/42'
+    ],
+    [
+      organization,
+      'GET /orgs/octo-org/actions/runners',
+      'DELETE /orgs/octo-org/actions/runners/42'
+    ],
+    [
+      enterprise,
+      'GET /enterprises/octo-corp/actions/runners',
+      'DELETE /enterprises/octo-corp/actions/runners/42'
+    ]
+  ])('lists and deletes the runners of %o', (target, list, remove) => {
+    expect(requestLine(listRunnersRoute(target))).toBe(list)
+    expect(requestLine(deleteRunnerRoute(target, 42))).toBe(remove)
   })
 })

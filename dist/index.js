@@ -2658,7 +2658,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(478);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(150);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2667,7 +2667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 478:
+/***/ 150:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2675,8 +2675,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: redact
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -11259,33 +11257,40 @@ const SLUG_MAX = 100;
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
 /**
  * Validates every input and resolves the scope, so that bad input is refused before any request.
- * Collects every problem, so one failed run lists all of them.
+ * Every problem is reported, so one failed run lists all of them.
  */
 function parseInputs(raw, env) {
+    return validateAll(commonParsers(raw, env));
+}
+/** The parsers of the inputs both actions share, for `validateAll`. */
+function commonParsers(raw, env) {
+    return {
+        token: () => parseToken(raw.token),
+        target: () => parseTarget(raw, env),
+        apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
+        retries: () => parseRetries(raw.retries),
+        timeoutS: () => parseTimeout(raw.timeout)
+    };
+}
+/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
+function validateAll(parsers) {
     const problems = [];
-    const check = (validate) => {
+    const values = {};
+    for (const key of Object.keys(parsers)) {
         try {
-            return validate();
+            values[key] = parsers[key]();
         }
         catch (error) {
             // The parsers throw only InputError.
             problems.push(error.message);
-            return undefined;
         }
-    };
-    const token = check(() => parseToken(raw.token));
-    const target = check(() => parseTarget(raw, env));
-    const apiUrl = check(() => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL));
-    const retries = check(() => parseRetries(raw.retries));
-    const timeoutS = check(() => parseTimeout(raw.timeout));
-    if (token === undefined ||
-        target === undefined ||
-        apiUrl === undefined ||
-        retries === undefined ||
-        timeoutS === undefined) {
-        throw new InputError(problems.length === 1 ? problems[0] : `Invalid inputs:\n- ${problems.join('\n- ')}`);
     }
-    return { token, target, apiUrl, retries, timeoutS };
+    if (problems.length > 0) {
+        throw new InputError(problems.length === 1
+            ? problems[0]
+            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
+    }
+    return values;
 }
 function parseToken(token) {
     if (token === '') {
@@ -11430,25 +11435,40 @@ const REQUIRED_PERMISSION = {
 };
 
 ;// CONCATENATED MODULE: ./src/target.ts
-/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
-function removeTokenRoute(target) {
+/** `.../actions/runners` of a target, the base of every runner endpoint. */
+function runners(target) {
     switch (target.scope) {
         case 'repository':
             return {
-                route: 'POST /repos/{owner}/{repo}/actions/runners/remove-token',
+                route: '/repos/{owner}/{repo}/actions/runners',
                 params: { owner: target.owner, repo: target.repo }
             };
         case 'organization':
-            return {
-                route: 'POST /orgs/{org}/actions/runners/remove-token',
-                params: { org: target.org }
-            };
+            return { route: '/orgs/{org}/actions/runners', params: { org: target.org } };
         case 'enterprise':
             return {
-                route: 'POST /enterprises/{enterprise}/actions/runners/remove-token',
+                route: '/enterprises/{enterprise}/actions/runners',
                 params: { enterprise: target.enterprise }
             };
     }
+}
+/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
+function removeTokenRoute(target) {
+    const { route, params } = runners(target);
+    return { route: `POST ${route}/remove-token`, params };
+}
+/** The endpoint that lists a target's runners. */
+function listRunnersRoute(target) {
+    const { route, params } = runners(target);
+    return { route: `GET ${route}`, params };
+}
+/** The endpoint that deletes (deregisters) one of a target's runners. */
+function deleteRunnerRoute(target, runnerId) {
+    const { route, params } = runners(target);
+    return {
+        route: `DELETE ${route}/{runner_id}`,
+        params: { ...params, runner_id: String(runnerId) }
+    };
 }
 /** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
 function requestLine({ route, params }) {
@@ -11555,7 +11575,7 @@ function notFound(target) {
             return "The organization does not exist, or the token cannot see it. Check 'org'.";
         case 'enterprise':
             return ("The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
-                'and use a classic PAT: only classic PATs can mint enterprise remove tokens.');
+                'and use a classic PAT: only classic PATs can manage enterprise runners.');
     }
 }
 /** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
@@ -11628,6 +11648,64 @@ function isTimestamp(value) {
     return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
 }
 
+;// CONCATENATED MODULE: ./src/step.ts
+/** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
+
+
+/** Secrets seen so far; the failure message is scrubbed of each. */
+class Secrets {
+    values = [];
+    /** Masks a value for the rest of the job's log, and remembers it for `redact`. */
+    add(value) {
+        if (value === '')
+            return;
+        core_setSecret(value);
+        this.values.push(value);
+    }
+    /** Last line of defence: no message reaches the log with a secret in it, even outside a runner. */
+    redact(message) {
+        return this.values.reduce((text, secret) => text.split(secret).join('***'), message);
+    }
+}
+/** The inputs both actions declare, read once, with the token masked before anything else. */
+function readCommonInputs(secrets) {
+    const token = getInput('token');
+    secrets.add(token);
+    return {
+        token,
+        owner: getInput('owner'),
+        repo: getInput('repo'),
+        org: getInput('org'),
+        enterprise: getInput('enterprise'),
+        apiUrl: getInput('api-url'),
+        retries: getInput('retries'),
+        timeout: getInput('timeout')
+    };
+}
+/** Runs a step: any failure is reported once, with `core.setFailed`, scrubbed of every secret. */
+async function runStep(step) {
+    const secrets = new Secrets();
+    try {
+        await step(secrets);
+    }
+    catch (error) {
+        setFailed(secrets.redact(messageOf(error)));
+    }
+}
+/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
+async function publishSummary(write) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
+    }
+    try {
+        await write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${messageOf(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
@@ -11657,60 +11735,21 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
 
 /**
  * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.
- * Every failure is reported once, here, with no output set.
+ * Every failure is reported once, by runStep, with no output set.
  */
-async function run() {
-    const secrets = [];
-    try {
-        const raw = readRawInputs();
-        if (raw.token !== '') {
-            core_setSecret(raw.token);
-            secrets.push(raw.token);
-        }
-        const inputs = parseInputs(raw, process.env);
+function run() {
+    return runStep(async (secrets) => {
+        const inputs = parseInputs(readCommonInputs(secrets), process.env);
         const { target, apiUrl } = inputs;
         info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`);
         const client = createClient({ ...inputs, log: { info: info, debug: core_debug } });
         const minted = await mintRemoveToken(client, target, inputs);
-        core_setSecret(minted.token);
-        secrets.push(minted.token);
+        secrets.add(minted.token);
         setOutput('token', minted.token);
         setOutput('expires_at', minted.expiresAt);
         info(`Minted a remove token for ${describeTarget(target)}; it expires at ${minted.expiresAt}`);
         await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt));
-    }
-    catch (error) {
-        setFailed(redact(messageOf(error), secrets));
-    }
-}
-function readRawInputs() {
-    return {
-        token: getInput('token'),
-        owner: getInput('owner'),
-        repo: getInput('repo'),
-        org: getInput('org'),
-        enterprise: getInput('enterprise'),
-        apiUrl: getInput('api-url'),
-        retries: getInput('retries'),
-        timeout: getInput('timeout')
-    };
-}
-/** The summary is a courtesy: the token is minted and the outputs are set, so only warn. */
-async function publishSummary(write) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return;
-    }
-    try {
-        await write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${messageOf(error)}`);
-    }
-}
-/** Last line of defence: no message reaches the log with a token in it, even outside a runner. */
-function redact(message, secrets) {
-    return secrets.reduce((text, secret) => text.split(secret).join('***'), message);
+    });
 }
 
 

@@ -125,7 +125,7 @@ function notFound(target: Target): string {
     case 'enterprise':
       return (
         "The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
-        'and use a classic PAT: only classic PATs can mint enterprise remove tokens.'
+        'and use a classic PAT: only classic PATs can manage enterprise runners.'
       )
   }
 }

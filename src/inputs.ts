@@ -46,36 +46,46 @@ const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u
 
 /**
  * Validates every input and resolves the scope, so that bad input is refused before any request.
- * Collects every problem, so one failed run lists all of them.
+ * Every problem is reported, so one failed run lists all of them.
  */
 export function parseInputs(raw: RawInputs, env: InputEnv): Inputs {
+  return validateAll(commonParsers(raw, env))
+}
+
+/** The parsers of the inputs both actions share, for `validateAll`. */
+export function commonParsers(
+  raw: RawInputs,
+  env: InputEnv
+): { [K in keyof Inputs]: () => Inputs[K] } {
+  return {
+    token: () => parseToken(raw.token),
+    target: () => parseTarget(raw, env),
+    apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
+    retries: () => parseRetries(raw.retries),
+    timeoutS: () => parseTimeout(raw.timeout)
+  }
+}
+
+/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
+export function validateAll<T extends object>(parsers: { [K in keyof T]: () => T[K] }): T {
   const problems: string[] = []
-  const check = <T>(validate: () => T): T | undefined => {
+  const values: Partial<T> = {}
+  for (const key of Object.keys(parsers) as (keyof T)[]) {
     try {
-      return validate()
+      values[key] = parsers[key]()
     } catch (error) {
       // The parsers throw only InputError.
       problems.push((error as InputError).message)
-      return undefined
     }
   }
-  const token = check(() => parseToken(raw.token))
-  const target = check(() => parseTarget(raw, env))
-  const apiUrl = check(() => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL))
-  const retries = check(() => parseRetries(raw.retries))
-  const timeoutS = check(() => parseTimeout(raw.timeout))
-  if (
-    token === undefined ||
-    target === undefined ||
-    apiUrl === undefined ||
-    retries === undefined ||
-    timeoutS === undefined
-  ) {
+  if (problems.length > 0) {
     throw new InputError(
-      problems.length === 1 ? problems[0] : `Invalid inputs:\n- ${problems.join('\n- ')}`
+      problems.length === 1
+        ? (problems[0] as string)
+        : `Invalid inputs:\n- ${problems.join('\n- ')}`
     )
   }
-  return { token, target, apiUrl, retries, timeoutS }
+  return values as T
 }
 
 function parseToken(token: string): string {
@@ -232,7 +242,7 @@ function parseTimeout(value: string): number {
 }
 
 /** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value: string): string {
+export function quote(value: string): string {
   const shown = value.length > 120 ? `${value.slice(0, 120)}…` : value
   return JSON.stringify(shown)
 }

@@ -13,24 +13,42 @@ export interface Route {
   params: Record<string, string>
 }
 
-/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
-export function removeTokenRoute(target: Target): Route {
+/** `.../actions/runners` of a target, the base of every runner endpoint. */
+function runners(target: Target): Route {
   switch (target.scope) {
     case 'repository':
       return {
-        route: 'POST /repos/{owner}/{repo}/actions/runners/remove-token',
+        route: '/repos/{owner}/{repo}/actions/runners',
         params: { owner: target.owner, repo: target.repo }
       }
     case 'organization':
-      return {
-        route: 'POST /orgs/{org}/actions/runners/remove-token',
-        params: { org: target.org }
-      }
+      return { route: '/orgs/{org}/actions/runners', params: { org: target.org } }
     case 'enterprise':
       return {
-        route: 'POST /enterprises/{enterprise}/actions/runners/remove-token',
+        route: '/enterprises/{enterprise}/actions/runners',
         params: { enterprise: target.enterprise }
       }
+  }
+}
+
+/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
+export function removeTokenRoute(target: Target): Route {
+  const { route, params } = runners(target)
+  return { route: `POST ${route}/remove-token`, params }
+}
+
+/** The endpoint that lists a target's runners. */
+export function listRunnersRoute(target: Target): Route {
+  const { route, params } = runners(target)
+  return { route: `GET ${route}`, params }
+}
+
+/** The endpoint that deletes (deregisters) one of a target's runners. */
+export function deleteRunnerRoute(target: Target, runnerId: number): Route {
+  const { route, params } = runners(target)
+  return {
+    route: `DELETE ${route}/{runner_id}`,
+    params: { ...params, runner_id: String(runnerId) }
   }
 }
 

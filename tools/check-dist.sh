@@ -3,10 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent bundle >/dev/null
-if [ -n "$(git status --porcelain -- dist)" ]; then
+if [ -n "$(git status --porcelain -- dist delete-runner/dist)" ]; then
   echo "dist/ is stale: these files differ from what 'npm run bundle' produces:" >&2
-  git status --short -- dist >&2
+  git status --short -- dist delete-runner/dist >&2
   echo "Run 'npm run bundle' and commit dist/." >&2
   exit 1
 fi
-echo "dist/ matches the bundle of src/."
+echo "dist/ and delete-runner/dist/ match the bundle of src/."

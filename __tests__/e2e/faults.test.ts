@@ -105,7 +105,7 @@ const SCENARIOS: Record<string, Scenario> = {
     answer: () => error(404, 'Not Found'),
     attempts: 1,
     succeeds: false,
-    words: ['only classic PATs can mint enterprise remove tokens', 'manage_runners:enterprise'],
+    words: ['only classic PATs can manage enterprise runners', 'manage_runners:enterprise'],
     boundS: 15
   },
   '422 is not retried': {

@@ -1,0 +1,369 @@
+/** delete-runner's modules, in process, against nock. */
+import { jest } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import nock from 'nock'
+import { createClient } from '../src/client.js'
+import { InputError } from '../src/inputs.js'
+import {
+  ambiguity,
+  describeRunner,
+  findRunners,
+  type Runner
+} from '../src/delete-runner/find-runner.js'
+import { parseDeleteInputs, type RawDeleteInputs } from '../src/delete-runner/inputs.js'
+import { run } from '../src/delete-runner/main.js'
+import { removeRunner } from '../src/delete-runner/remove-runner.js'
+import type { Target } from '../src/target.js'
+
+const API = 'https://api.github.test'
+const TOKEN = 'ghp_deleteRunnerUnitTest0000000000000000'
+const org: Target = { scope: 'organization', org: 'octo-org' }
+const labels = [{ id: 1, name: 'self-hosted', type: 'read-only' }]
+const listed = (...runners: Runner[]) => ({
+  total_count: runners.length,
+  runners: runners.map((r) => ({ ...r, os: 'linux', labels }))
+})
+const offline = (id: number, name: string): Runner => ({ id, name, status: 'offline', busy: false })
+const client = () =>
+  createClient({
+    token: TOKEN,
+    apiUrl: API,
+    retries: 0,
+    timeoutS: 5,
+    log: { info() {}, debug() {} }
+  })
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+afterAll(() => {
+  nock.enableNetConnect()
+  nock.restore()
+})
+
+describe('parseDeleteInputs', () => {
+  const raw: RawDeleteInputs = {
+    token: TOKEN,
+    owner: '',
+    repo: '',
+    org: 'octo-org',
+    enterprise: '',
+    apiUrl: API,
+    retries: '3',
+    timeout: '30',
+    runnerName: 'spot-7',
+    onlyOffline: '',
+    busyTimeout: '',
+    missingOk: ''
+  }
+
+  it('takes the defaults for empty inputs', () => {
+    expect(parseDeleteInputs(raw, {})).toMatchObject({
+      target: org,
+      runnerName: 'spot-7',
+      onlyOffline: true,
+      busyTimeoutS: 0,
+      missingOk: true
+    })
+  })
+
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false]
+  ])('reads %p as %p', (value, expected) => {
+    const inputs = parseDeleteInputs({ ...raw, onlyOffline: value, missingOk: value }, {})
+    expect(inputs.onlyOffline).toBe(expected)
+    expect(inputs.missingOk).toBe(expected)
+  })
+
+  it.each(['0', '0.5', '600', '3600'])('takes busy-timeout %p', (busyTimeout) => {
+    expect(parseDeleteInputs({ ...raw, busyTimeout }, {}).busyTimeoutS).toBe(Number(busyTimeout))
+  })
+
+  it.each([
+    [{ runnerName: '' }, "Input 'runner-name' is empty"],
+    [{ onlyOffline: 'yes' }, 'Input \'only-offline\' is "yes": give true or false (default true).'],
+    [{ missingOk: 'no' }, 'Input \'missing-ok\' is "no": give true or false (default true).']
+  ])('refuses %o', (bad, message) => {
+    expect(() => parseDeleteInputs({ ...raw, ...bad }, {})).toThrow(message)
+  })
+
+  it('keeps spaces and case in a runner name', () => {
+    expect(parseDeleteInputs({ ...raw, runnerName: 'Build Box 7' }, {}).runnerName).toBe(
+      'Build Box 7'
+    )
+  })
+
+  it('lists every problem of both kinds of input at once', () => {
+    expect(() =>
+      parseDeleteInputs({ ...raw, token: '', runnerName: 'x'.repeat(257), busyTimeout: 'soon' }, {})
+    ).toThrow(InputError)
+    try {
+      parseDeleteInputs({ ...raw, token: '', runnerName: 'x'.repeat(257), busyTimeout: 'soon' }, {})
+    } catch (error) {
+      const message = (error as Error).message
+      expect(message).toContain("- Input 'token' is empty")
+      expect(message).toContain("- Input 'runner-name' is")
+      expect(message).toContain('- Input \'busy-timeout\' is "soon"')
+    }
+  })
+})
+
+describe('findRunners', () => {
+  it('follows every page and keeps exact matches, noting names that differ in case', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query({ name: 'spot-7', per_page: '100' })
+      .reply(200, listed(offline(1, 'Spot-7'), offline(2, 'other')), {
+        link: `<${API}/orgs/octo-org/actions/runners?name=spot-7&per_page=100&page=2>; rel="next"`
+      })
+      .get('/orgs/octo-org/actions/runners')
+      .query({ name: 'spot-7', per_page: '100', page: '2' })
+      .reply(200, listed(offline(7, 'spot-7')))
+    const search = await findRunners(client(), org, 'spot-7', { timeoutS: 5 })
+    expect(search).toEqual({
+      matches: [offline(7, 'spot-7')],
+      nearMatches: [offline(1, 'Spot-7')],
+      pages: 2,
+      listed: 3
+    })
+  })
+
+  it('explains a refused listing', async () => {
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(404, { message: 'Not Found' })
+    await expect(findRunners(client(), org, 'x', { timeoutS: 5 })).rejects.toThrow(
+      'GET /orgs/octo-org/actions/runners for organization octo-org failed. GitHub answered 404'
+    )
+  })
+})
+
+describe('ambiguity and describeRunner', () => {
+  it('is undefined for one match and names every id for several', () => {
+    const one = { matches: [offline(1, 'a')], nearMatches: [], pages: 1, listed: 1 }
+    expect(ambiguity(one, org, 'a')).toBeUndefined()
+    const two = { ...one, matches: [offline(1, 'a'), offline(2, 'a')] }
+    expect(ambiguity(two, org, 'a')).toContain(
+      "2 runners of organization octo-org are named 'a' (ids 1, 2)"
+    )
+  })
+
+  it('says when a runner is busy', () => {
+    expect(describeRunner({ id: 3, name: 'b', status: 'online', busy: true })).toBe(
+      "'b' (id 3, online, busy)"
+    )
+  })
+})
+
+describe('removeRunner', () => {
+  const path = '/orgs/octo-org/actions/runners/7'
+  const busy = {
+    message: 'Bad request - Runner "spot-7" is still running a job"',
+    documentation_url: 'x'
+  }
+
+  function clock() {
+    let time = 0
+    const waits: number[] = []
+    return {
+      now: () => time,
+      sleep: async (ms: number) => {
+        waits.push(ms)
+        time += ms
+      },
+      waits
+    }
+  }
+
+  it('deletes at once when GitHub allows it', async () => {
+    const api = nock(API).delete(path).reply(204)
+    await removeRunner(client(), org, offline(7, 'spot-7'), {
+      busyTimeoutS: 0,
+      timeoutS: 5,
+      log: () => {}
+    })
+    expect(api.isDone()).toBe(true)
+  })
+
+  it('waits 1, 2, 4 s while the runner is busy, within busy-timeout', async () => {
+    nock(API).delete(path).times(3).reply(422, busy).delete(path).reply(204)
+    const time = clock()
+    const lines: string[] = []
+    await removeRunner(client(), org, offline(7, 'spot-7'), {
+      busyTimeoutS: 60,
+      timeoutS: 5,
+      log: (line) => lines.push(line),
+      ...time
+    })
+    expect(time.waits).toEqual([1000, 2000, 4000])
+    expect(lines[0]).toBe(
+      "Runner 'spot-7' is running a job (GitHub answered 422); trying again in 1.0 s ('busy-timeout' ends in 60.0 s)"
+    )
+  })
+
+  it('never waits past busy-timeout, then says so', async () => {
+    nock(API).delete(path).times(4).reply(422, busy, { 'x-github-request-id': 'R:1' })
+    const time = clock()
+    await expect(
+      removeRunner(client(), org, offline(7, 'spot-7'), {
+        busyTimeoutS: 2.5,
+        timeoutS: 5,
+        log: () => {},
+        ...time
+      })
+    ).rejects.toThrow(
+      "Runner 'spot-7' (id 7) of organization octo-org is still running a job after 2.5 s: GitHub " +
+        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID R:1).'
+    )
+    expect(time.waits).toEqual([1000, 1500])
+  })
+
+  it('reports a 422 without a message', async () => {
+    nock(API).delete(path).reply(422, '')
+    await expect(
+      removeRunner(client(), org, offline(7, 'spot-7'), {
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow('is still running a job: GitHub answered 422. Wait for the job')
+  })
+
+  it('explains any other refusal', async () => {
+    nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' })
+    await expect(
+      removeRunner(client(), org, offline(7, 'spot-7'), {
+        busyTimeoutS: 30,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow(
+      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403'
+    )
+  })
+
+  it('waits with real timers by default', async () => {
+    nock(API).delete(path).reply(422, busy).delete(path).reply(204)
+    const started = Date.now()
+    await removeRunner(client(), org, offline(7, 'spot-7'), {
+      busyTimeoutS: 5,
+      timeoutS: 5,
+      log: () => {}
+    })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+})
+
+describe('run', () => {
+  let temp: string
+  let stdout: string
+  const envBefore = { ...process.env }
+  // One folder for every test: @actions/core remembers the summary file's path once it has one.
+  beforeAll(async () => {
+    temp = await mkdtemp(join(tmpdir(), 'delete-runner-'))
+  })
+  afterAll(() => rm(temp, { recursive: true, force: true }))
+  beforeEach(async () => {
+    await writeFile(join(temp, 'output'), '')
+    await writeFile(join(temp, 'summary'), '')
+    Object.assign(process.env, {
+      INPUT_TOKEN: TOKEN,
+      INPUT_OWNER: '',
+      INPUT_REPO: '',
+      INPUT_ORG: 'octo-org',
+      INPUT_ENTERPRISE: '',
+      'INPUT_API-URL': API,
+      INPUT_RETRIES: '0',
+      INPUT_TIMEOUT: '5',
+      'INPUT_RUNNER-NAME': 'spot-<7>',
+      'INPUT_ONLY-OFFLINE': 'true',
+      'INPUT_BUSY-TIMEOUT': '0',
+      'INPUT_MISSING-OK': 'true',
+      GITHUB_OUTPUT: join(temp, 'output'),
+      GITHUB_STEP_SUMMARY: join(temp, 'summary')
+    })
+    stdout = ''
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk)
+      return true
+    })
+  })
+  afterEach(async () => {
+    jest.restoreAllMocks()
+    process.env = { ...envBefore }
+    process.exitCode = undefined
+  })
+  const outputs = () => readFile(join(temp, 'output'), 'utf8')
+
+  it('deletes the runner, sets the outputs and writes an escaped summary', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>')))
+      .delete('/orgs/octo-org/actions/runners/7')
+      .reply(204)
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(
+      /deleted<<.*\ntrue\n.*runner-id<<.*\n7\n.*runner-status<<.*\noffline\n/s
+    )
+    expect(await readFile(join(temp, 'summary'), 'utf8')).toContain('&#39;spot-&#60;7&#62;&#39;')
+    expect(stdout).toContain("Deleted runner 'spot-<7>' (id 7, offline) from organization octo-org")
+    expect(stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
+  })
+
+  it('succeeds with deleted=false when there is none and missing-ok is true', async () => {
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n/s)
+    expect(await readFile(join(temp, 'summary'), 'utf8')).toContain('nothing deleted')
+  })
+
+  it('fails with no output when there is none and missing-ok is false', async () => {
+    process.env['INPUT_MISSING-OK'] = 'false'
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(stdout).toContain("set 'missing-ok: true' if it may be gone")
+  })
+
+  it('fails with no output when two runners have the name', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>'), offline(8, 'spot-<7>')))
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(stdout).toContain('(ids 7, 8): refusing to guess')
+  })
+
+  it('says which runner differs only in case', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(9, 'SPOT-<7>')))
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(stdout).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
+  })
+
+  it('fails with no output when the runner is online', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed({ id: 7, name: 'spot-<7>', status: 'online', busy: false }))
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(stdout).toContain(
+      "::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"
+    )
+  })
+})

@@ -1,0 +1,105 @@
+/**
+ * A simulator responder that keeps a list of self-hosted runners: it lists them (name filter and
+ * pages with Link headers, as GitHub does) and deletes them, and can be told that a runner is
+ * running a job for its first few delete attempts.
+ */
+import type { Answer, RecordedRequest, Responder } from '../../tools/github-simulator.ts'
+
+export interface FakeRunner {
+  id: number
+  name: string
+  status: 'online' | 'offline'
+  busy: boolean
+}
+
+export interface RegistryOptions {
+  /** false: ignore the `name` filter, as a GitHub that does not support it would. */
+  filterByName?: boolean
+  /** How many delete attempts of a runner are answered 422 (busy) before it is deleted. */
+  busyFor?: Record<number, number>
+}
+
+export function runner(
+  id: number,
+  name: string,
+  status: FakeRunner['status'] = 'offline',
+  busy = false
+): FakeRunner {
+  return { id, name, status, busy }
+}
+
+export class RunnerRegistry {
+  readonly deleted: number[] = []
+  private readonly busyLeft: Record<number, number>
+
+  constructor(
+    readonly runners: FakeRunner[],
+    private readonly options: RegistryOptions = {}
+  ) {
+    this.busyLeft = { ...options.busyFor }
+  }
+
+  readonly respond: Responder = (request) => {
+    if (request.method === 'GET') return this.list(request)
+    if (request.method === 'DELETE') return this.remove(Number(request.params.runner_id))
+    throw new Error(`the registry does not answer ${request.operation}`)
+  }
+
+  private list(request: RecordedRequest): Answer {
+    const { name, per_page: perPage = '30', page = '1' } = request.query
+    const all =
+      this.options.filterByName === false || name === undefined
+        ? this.runners
+        : this.runners.filter((r) => r.name.toLowerCase() === name.toLowerCase())
+    const size = Number(perPage)
+    const current = Number(page)
+    const last = Math.max(1, Math.ceil(all.length / size))
+    const link = (n: number, rel: string) => {
+      const query = new URLSearchParams({ ...request.query, page: String(n) })
+      return `<http://${request.headers.host}${request.path}?${query}>; rel="${rel}"`
+    }
+    const links = [
+      ...(current < last ? [link(current + 1, 'next'), link(last, 'last')] : []),
+      ...(current > 1 ? [link(1, 'first'), link(current - 1, 'prev')] : [])
+    ]
+    return {
+      status: 200,
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+      json: {
+        total_count: all.length,
+        runners: all.slice((current - 1) * size, current * size).map((r) => ({
+          ...r,
+          os: 'linux',
+          labels: [{ id: 1, name: 'self-hosted', type: 'read-only' }]
+        }))
+      }
+    }
+  }
+
+  private remove(id: number): Answer {
+    const index = this.runners.findIndex((r) => r.id === id)
+    if (index < 0) {
+      return {
+        status: 404,
+        json: {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '404'
+        }
+      }
+    }
+    if ((this.busyLeft[id] ?? 0) > 0) {
+      this.busyLeft[id] = (this.busyLeft[id] ?? 0) - 1
+      return {
+        status: 422,
+        json: {
+          message: `Bad request - Runner "${this.runners[index]?.name}" is still running a job"`,
+          documentation_url: 'https://docs.github.com/rest/actions/self-hosted-runners'
+        }
+      }
+    }
+    this.runners.splice(index, 1)
+    this.deleted.push(id)
+    return { status: 204 }
+  }
+}

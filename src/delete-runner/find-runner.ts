@@ -1,0 +1,80 @@
+import type { GitHubClient } from '../client.js'
+import { explainFailure } from '../errors.js'
+import { API_VERSION } from '../remove-token.js'
+import { describeTarget, listRunnersRoute, requestLine, type Target } from '../target.js'
+
+/** A self-hosted runner as GitHub lists it (the fields this action reads). */
+export interface Runner {
+  id: number
+  name: string
+  status: string
+  busy: boolean
+}
+
+export interface Search {
+  /** Runners whose name is exactly the one asked for. */
+  matches: Runner[]
+  /** Runners whose name differs from it only in case, to say so when there is no match. */
+  nearMatches: Runner[]
+  pages: number
+  listed: number
+}
+
+const PER_PAGE = 100
+
+/**
+ * Lists the target's runners, page after page to the last, asking GitHub to filter by name
+ * (where it does not, every runner is listed), and keeps those whose name is exactly `name`.
+ */
+export async function findRunners(
+  client: Pick<GitHubClient, 'paginate' | 'request'>,
+  target: Target,
+  name: string,
+  { timeoutS, now = Date.now }: { timeoutS: number; now?: () => number }
+): Promise<Search> {
+  const route = listRunnersRoute(target)
+  const search: Search = { matches: [], nearMatches: [], pages: 0, listed: 0 }
+  const started = now()
+  try {
+    const pages = client.paginate.iterator(route.route, {
+      ...route.params,
+      name,
+      per_page: PER_PAGE,
+      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
+    })
+    for await (const page of pages) {
+      search.pages += 1
+      for (const { id, name: runnerName, status, busy } of page.data as unknown as Runner[]) {
+        const runner: Runner = { id, name: runnerName, status, busy }
+        search.listed += 1
+        if (runner.name === name) search.matches.push(runner)
+        else if (runner.name.toLowerCase() === name.toLowerCase()) search.nearMatches.push(runner)
+      }
+    }
+  } catch (error) {
+    const failedAt = now()
+    throw explainFailure(error, {
+      target,
+      requestLine: requestLine(route),
+      elapsedMs: failedAt - started,
+      timeoutS,
+      now: failedAt
+    })
+  }
+  return search
+}
+
+export function describeRunner(runner: Runner): string {
+  return `'${runner.name}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`
+}
+
+/** Why a search cannot name one runner to delete, or undefined when it can. */
+export function ambiguity(search: Search, target: Target, name: string): string | undefined {
+  if (search.matches.length <= 1) return undefined
+  const ids = search.matches.map((runner) => runner.id).join(', ')
+  return (
+    `${search.matches.length} runners of ${describeTarget(target)} are named '${name}' ` +
+    `(ids ${ids}): refusing to guess which one to delete. Remove the duplicates by hand ` +
+    '(Settings > Actions > Runners), or give each runner a unique name.'
+  )
+}

@@ -1,0 +1,83 @@
+import type { GitHubClient } from '../client.js'
+import { explainFailure, RequestFailedError } from '../errors.js'
+import { isHttpError } from '../http-error.js'
+import { API_VERSION } from '../remove-token.js'
+import { deleteRunnerRoute, describeTarget, requestLine, type Target } from '../target.js'
+import type { Runner } from './find-runner.js'
+
+export interface RemoveOptions {
+  busyTimeoutS: number
+  timeoutS: number
+  log: (line: string) => void
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
+const BUSY_WAIT_CAP_MS = 15_000
+
+/**
+ * `DELETE .../actions/runners/{runner_id}`. GitHub answers 422 while the runner is running a job;
+ * that is tried again until `busyTimeoutS` has passed (the retry policy never retries a 422:
+ * only this step knows that one means "busy").
+ */
+export async function removeRunner(
+  client: Pick<GitHubClient, 'request'>,
+  target: Target,
+  runner: Runner,
+  options: RemoveOptions
+): Promise<void> {
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
+  const route = deleteRunnerRoute(target, runner.id)
+  const started = now()
+  const deadline = started + options.busyTimeoutS * 1000
+  for (let busyAttempt = 1; ; busyAttempt++) {
+    try {
+      await client.request(route.route, {
+        ...route.params,
+        headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
+      })
+      return
+    } catch (error) {
+      const failedAt = now()
+      if (!isHttpError(error) || error.status !== 422) {
+        throw explainFailure(error, {
+          target,
+          requestLine: requestLine(route),
+          elapsedMs: failedAt - started,
+          timeoutS: options.timeoutS,
+          now: failedAt
+        })
+      }
+      const left = deadline - failedAt
+      if (left <= 0) throw stillBusy(runner, target, options.busyTimeoutS, error)
+      const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1))
+      options.log(
+        `Runner '${runner.name}' is running a job (GitHub answered 422); trying again in ` +
+          `${(waitMs / 1000).toFixed(1)} s ('busy-timeout' ends in ${(left / 1000).toFixed(1)} s)`
+      )
+      await sleep(waitMs)
+    }
+  }
+}
+
+function stillBusy(
+  runner: Runner,
+  target: Target,
+  busyTimeoutS: number,
+  error: {
+    status: number
+    response: { headers: Record<string, string | undefined>; data?: unknown }
+  }
+): RequestFailedError {
+  const data = error.response.data as { message?: unknown } | undefined
+  const said = typeof data?.message === 'string' ? `: ${JSON.stringify(data.message)}` : ''
+  const requestId = error.response.headers['x-github-request-id']
+  return new RequestFailedError(
+    `Runner '${runner.name}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
+      `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
+      `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +
+      "or set 'busy-timeout' to the seconds this step may wait for it."
+  )
+}

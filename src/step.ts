@@ -1,0 +1,60 @@
+/** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
+import * as core from '@actions/core'
+import { messageOf } from './http-error.js'
+import type { RawInputs } from './inputs.js'
+
+/** Secrets seen so far; the failure message is scrubbed of each. */
+export class Secrets {
+  private readonly values: string[] = []
+
+  /** Masks a value for the rest of the job's log, and remembers it for `redact`. */
+  add(value: string): void {
+    if (value === '') return
+    core.setSecret(value)
+    this.values.push(value)
+  }
+
+  /** Last line of defence: no message reaches the log with a secret in it, even outside a runner. */
+  redact(message: string): string {
+    return this.values.reduce((text, secret) => text.split(secret).join('***'), message)
+  }
+}
+
+/** The inputs both actions declare, read once, with the token masked before anything else. */
+export function readCommonInputs(secrets: Secrets): RawInputs {
+  const token = core.getInput('token')
+  secrets.add(token)
+  return {
+    token,
+    owner: core.getInput('owner'),
+    repo: core.getInput('repo'),
+    org: core.getInput('org'),
+    enterprise: core.getInput('enterprise'),
+    apiUrl: core.getInput('api-url'),
+    retries: core.getInput('retries'),
+    timeout: core.getInput('timeout')
+  }
+}
+
+/** Runs a step: any failure is reported once, with `core.setFailed`, scrubbed of every secret. */
+export async function runStep(step: (secrets: Secrets) => Promise<void>): Promise<void> {
+  const secrets = new Secrets()
+  try {
+    await step(secrets)
+  } catch (error) {
+    core.setFailed(secrets.redact(messageOf(error)))
+  }
+}
+
+/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
+export async function publishSummary(write: () => Promise<void>): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
+    return
+  }
+  try {
+    await write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${messageOf(error)}`)
+  }
+}
