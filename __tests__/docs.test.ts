@@ -35,7 +35,6 @@ interface Metadata {
   outputs: Record<string, { description: string }>
   runs: { using: string; main: string }
 }
-const action = parse(read('action.yml')) as Metadata
 
 describe('workflow files', () => {
   let lint: Awaited<ReturnType<typeof createLinter>>
@@ -73,9 +72,10 @@ describe('README', () => {
     for (const snippet of snippets) expect(() => parse(snippet as string)).not.toThrow()
   })
 
-  /** Rows of the first Markdown table under a `## heading`, as arrays of cells. */
+  /** Rows of the first Markdown table under a `## heading` or `### heading`, as arrays of cells. */
   function table(heading: string): string[][] {
-    const section = README.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+    const section =
+      README.split(new RegExp(`\\n#{2,3} ${heading}\\n`))[1]?.split(/\n#{2,3} /)[0] ?? ''
     return section
       .split('\n')
       .filter((line) => line.startsWith('|'))
@@ -89,21 +89,32 @@ describe('README', () => {
   }
   const code = (cell: string) => cell.replace(/^`(.*)`$/, '$1')
 
-  it('lists the inputs of action.yml, in order, with their required flags and defaults', () => {
-    const rows = table('Inputs')
-    expect(rows.map(([name]) => code(name as string))).toEqual(Object.keys(action.inputs))
-    for (const [name, required, fallback] of rows) {
-      const input = action.inputs[code(name as string)]
-      expect(required).toBe(input?.required ? 'yes' : 'no')
-      const expected = input?.default ?? ''
-      expect(code(fallback as string).replace(/^''$/, '')).toBe(expected)
+  it.each([
+    ['action.yml', 'Inputs', 'Outputs'],
+    ['delete-runner/action.yml', 'delete-runner inputs', 'delete-runner outputs']
+  ])(
+    'lists the inputs and outputs of %s, in order, with required flags and defaults',
+    (path, inputs, outputs) => {
+      const metadata = parse(read(path)) as Metadata
+      const rows = table(inputs)
+      expect(rows.map(([name]) => code(name as string))).toEqual(Object.keys(metadata.inputs))
+      for (const [name, required, fallback] of rows) {
+        const input = metadata.inputs[code(name as string)]
+        expect(required).toBe(input?.required ? 'yes' : 'no')
+        expect(code(fallback as string).replace(/^''$/, '')).toBe(input?.default ?? '')
+      }
+      expect(table(outputs).map(([name]) => code(name as string))).toEqual(
+        Object.keys(metadata.outputs)
+      )
     }
-  })
+  )
 
-  it('lists the outputs of action.yml, in order', () => {
-    expect(table('Outputs').map(([name]) => code(name as string))).toEqual(
-      Object.keys(action.outputs)
-    )
+  it('describes the shared inputs of both actions the same way in action.yml', () => {
+    const main = parse(read('action.yml')) as Metadata
+    const sub = parse(read('delete-runner/action.yml')) as Metadata
+    for (const name of ['owner', 'repo', 'org', 'enterprise', 'api-url', 'retries', 'timeout']) {
+      expect(sub.inputs[name]).toEqual(main.inputs[name])
+    }
   })
 
   it('names the permission of every scope and says GITHUB_TOKEN cannot mint', () => {
@@ -117,23 +128,25 @@ describe('README', () => {
   })
 })
 
-describe('action.yml', () => {
+describe.each(['action.yml', 'delete-runner/action.yml'])('%s', (path) => {
+  const metadata = parse(read(path)) as Metadata
+
   it('is ready for the Marketplace', () => {
-    expect(action.name).toBeTruthy()
-    expect(action.description).toBeTruthy()
-    expect(action.author).toBeTruthy()
-    expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+    expect(metadata.name).toBeTruthy()
+    expect(metadata.description).toBeTruthy()
+    expect(metadata.author).toBeTruthy()
+    expect(metadata.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
   })
 
   it('describes every input and output', () => {
-    for (const spec of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
+    for (const spec of [...Object.values(metadata.inputs), ...Object.values(metadata.outputs)]) {
       expect(spec.description.length).toBeGreaterThan(20)
     }
   })
 
-  it('runs the committed bundle on Node 24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
-    expect(existsSync(join(REPO_ROOT, action.runs.main))).toBe(true)
+  it('runs its committed bundle on Node 24', () => {
+    expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(existsSync(join(REPO_ROOT, path, '..', metadata.runs.main))).toBe(true)
   })
 })
 
