@@ -1,8 +1,4 @@
 /** delete-runner's modules, in process, against nock. */
-import { jest } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import nock from 'nock'
 import { createClient } from '../src/client.js'
 import { InputError } from '../src/inputs.js'
@@ -16,6 +12,7 @@ import { parseDeleteInputs, type RawDeleteInputs } from '../src/delete-runner/in
 import { run } from '../src/delete-runner/main.js'
 import { removeRunner } from '../src/delete-runner/remove-runner.js'
 import type { Target } from '../src/target.js'
+import { inProcessAction } from './in-process.ts'
 
 const API = 'https://api.github.test'
 const TOKEN = 'ghp_deleteRunnerUnitTest0000000000000000'
@@ -259,45 +256,21 @@ describe('removeRunner', () => {
 })
 
 describe('run', () => {
-  let temp: string
-  let stdout: string
-  const envBefore = { ...process.env }
-  // One folder for every test: @actions/core remembers the summary file's path once it has one.
-  beforeAll(async () => {
-    temp = await mkdtemp(join(tmpdir(), 'delete-runner-'))
-  })
-  afterAll(() => rm(temp, { recursive: true, force: true }))
-  beforeEach(async () => {
-    await writeFile(join(temp, 'output'), '')
-    await writeFile(join(temp, 'summary'), '')
-    Object.assign(process.env, {
-      INPUT_TOKEN: TOKEN,
-      INPUT_OWNER: '',
-      INPUT_REPO: '',
-      INPUT_ORG: 'octo-org',
-      INPUT_ENTERPRISE: '',
-      'INPUT_API-URL': API,
-      INPUT_RETRIES: '0',
-      INPUT_TIMEOUT: '5',
-      'INPUT_RUNNER-NAME': 'spot-<7>',
-      'INPUT_ONLY-OFFLINE': 'true',
-      'INPUT_BUSY-TIMEOUT': '0',
-      'INPUT_MISSING-OK': 'true',
-      GITHUB_OUTPUT: join(temp, 'output'),
-      GITHUB_STEP_SUMMARY: join(temp, 'summary')
-    })
-    stdout = ''
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk)
-      return true
-    })
-  })
-  afterEach(async () => {
-    jest.restoreAllMocks()
-    process.env = { ...envBefore }
-    process.exitCode = undefined
-  })
-  const outputs = () => readFile(join(temp, 'output'), 'utf8')
+  const action = inProcessAction(() => ({
+    INPUT_TOKEN: TOKEN,
+    INPUT_OWNER: '',
+    INPUT_REPO: '',
+    INPUT_ORG: 'octo-org',
+    INPUT_ENTERPRISE: '',
+    'INPUT_API-URL': API,
+    INPUT_RETRIES: '0',
+    INPUT_TIMEOUT: '5',
+    'INPUT_RUNNER-NAME': 'spot-<7>',
+    'INPUT_ONLY-OFFLINE': 'true',
+    'INPUT_BUSY-TIMEOUT': '0',
+    'INPUT_MISSING-OK': 'true'
+  }))
+  const { outputs, summary } = action
 
   it('deletes the runner, sets the outputs and writes an escaped summary', async () => {
     nock(API)
@@ -311,9 +284,11 @@ describe('run', () => {
     expect(await outputs()).toMatch(
       /deleted<<.*\ntrue\n.*runner-id<<.*\n7\n.*runner-status<<.*\noffline\n/s
     )
-    expect(await readFile(join(temp, 'summary'), 'utf8')).toContain('&#39;spot-&#60;7&#62;&#39;')
-    expect(stdout).toContain("Deleted runner 'spot-<7>' (id 7, offline) from organization octo-org")
-    expect(stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
+    expect(await summary()).toContain('&#39;spot-&#60;7&#62;&#39;')
+    expect(action.stdout()).toContain(
+      "Deleted runner 'spot-<7>' (id 7, offline) from organization octo-org"
+    )
+    expect(action.stdout().replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
   })
 
   it('succeeds with deleted=false when there is none and missing-ok is true', async () => {
@@ -321,7 +296,7 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toMatch(/deleted<<.*\nfalse\n/s)
-    expect(await readFile(join(temp, 'summary'), 'utf8')).toContain('nothing deleted')
+    expect(await summary()).toContain('nothing deleted')
   })
 
   it('fails with no output when there is none and missing-ok is false', async () => {
@@ -330,7 +305,7 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
-    expect(stdout).toContain("set 'missing-ok: true' if it may be gone")
+    expect(action.stdout()).toContain("set 'missing-ok: true' if it may be gone")
   })
 
   it('fails with no output when two runners have the name', async () => {
@@ -341,7 +316,7 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
-    expect(stdout).toContain('(ids 7, 8): refusing to guess')
+    expect(action.stdout()).toContain('(ids 7, 8): refusing to guess')
   })
 
   it('says which runner differs only in case', async () => {
@@ -351,7 +326,7 @@ describe('run', () => {
       .reply(200, listed(offline(9, 'SPOT-<7>')))
     await run()
     expect(process.exitCode).toBeUndefined()
-    expect(stdout).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
+    expect(action.stdout()).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
   })
 
   it('fails with no output when the runner is online', async () => {
@@ -362,7 +337,7 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
-    expect(stdout).toContain(
+    expect(action.stdout()).toContain(
       "::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"
     )
   })

@@ -1,70 +1,41 @@
-import { jest } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdir, rm } from 'node:fs/promises'
 import nock from 'nock'
 import { closedPort } from './e2e/support.ts'
 import { run } from '../src/main.js'
 import { Secrets } from '../src/step.js'
+import { inProcessAction } from './in-process.ts'
 
 const API = 'https://api.github.test'
 const INPUT_TOKEN = 'ghp_mainTestInputToken00000000000000000'
 const MINTED = { token: 'AMINTEDTOKENFORMAINTEST000001', expires_at: '2026-11-21T13:00:00.000Z' }
 const PATH = '/repos/octo-org/hello-world/actions/runners/remove-token'
 
-let temp: string
-let stdout: string
-const envBefore = { ...process.env }
+const action = inProcessAction(() => ({
+  INPUT_TOKEN,
+  INPUT_OWNER: '',
+  INPUT_REPO: '',
+  INPUT_ORG: '',
+  INPUT_ENTERPRISE: '',
+  'INPUT_API-URL': API,
+  INPUT_RETRIES: '0',
+  INPUT_TIMEOUT: '30',
+  GITHUB_REPOSITORY: 'octo-org/hello-world'
+}))
+const { outputs, summary } = action
 
-// One folder for every test: @actions/core remembers the summary file's path once it has one.
-beforeAll(async () => {
-  nock.disableNetConnect()
-  temp = await mkdtemp(join(tmpdir(), 'main-test-'))
-})
-beforeEach(async () => {
-  await writeFile(join(temp, 'output'), '')
-  await rm(join(temp, 'summary'), { recursive: true, force: true })
-  await writeFile(join(temp, 'summary'), '')
-  Object.assign(process.env, {
-    INPUT_TOKEN: INPUT_TOKEN,
-    INPUT_OWNER: '',
-    INPUT_REPO: '',
-    INPUT_ORG: '',
-    INPUT_ENTERPRISE: '',
-    'INPUT_API-URL': API,
-    INPUT_RETRIES: '0',
-    INPUT_TIMEOUT: '30',
-    GITHUB_REPOSITORY: 'octo-org/hello-world',
-    GITHUB_OUTPUT: join(temp, 'output'),
-    GITHUB_STEP_SUMMARY: join(temp, 'summary')
-  })
-  stdout = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk)
-    return true
-  })
-})
-afterEach(async () => {
-  jest.restoreAllMocks()
-  nock.cleanAll()
-  process.env = { ...envBefore }
-  process.exitCode = undefined
-})
-afterAll(async () => {
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+afterAll(() => {
   nock.enableNetConnect()
   nock.restore()
-  await rm(temp, { recursive: true, force: true })
 })
-
-const outputs = () => readFile(join(temp, 'output'), 'utf8')
-const summary = () => readFile(join(temp, 'summary'), 'utf8')
 
 it('masks the input token, then the minted token before setting the outputs', async () => {
   const api = nock(API).post(PATH).reply(201, MINTED)
   await run()
   expect(api.isDone()).toBe(true)
   expect(process.exitCode).toBeUndefined()
-  const lines = stdout.split('\n')
+  const lines = action.stdout().split('\n')
   expect(lines[0]).toBe(`::add-mask::${INPUT_TOKEN}`)
   const maskLine = lines.indexOf(`::add-mask::${MINTED.token}`)
   expect(maskLine).toBeGreaterThan(0)
@@ -89,7 +60,7 @@ it('sets no output and fails when GitHub refuses', async () => {
   expect(process.exitCode).toBe(1)
   expect(await outputs()).toBe('')
   expect(await summary()).toBe('')
-  expect(stdout).toContain(
+  expect(action.stdout()).toContain(
     '::error::POST /repos/octo-org/hello-world/actions/runners/remove-token for repository octo-org/hello-world failed. GitHub answered 404'
   )
 })
@@ -101,15 +72,15 @@ it('refuses bad inputs before sending any request', async () => {
   await run()
   expect(process.exitCode).toBe(1)
   expect(api.isDone()).toBe(false)
-  expect(stdout).toContain("::error::Inputs 'owner', 'org' are all set")
+  expect(action.stdout()).toContain("::error::Inputs 'owner', 'org' are all set")
   expect(await outputs()).toBe('')
 })
 
 it('does not mask an empty token', async () => {
   process.env.INPUT_TOKEN = ''
   await run()
-  expect(stdout).not.toContain('::add-mask::')
-  expect(stdout).toContain("::error::Input 'token' is empty")
+  expect(action.stdout()).not.toContain('::add-mask::')
+  expect(action.stdout()).toContain("::error::Input 'token' is empty")
 })
 
 it('skips the summary quietly when GITHUB_STEP_SUMMARY is not set', async () => {
@@ -122,12 +93,12 @@ it('skips the summary quietly when GITHUB_STEP_SUMMARY is not set', async () => 
 
 it('warns, and still succeeds, when the summary cannot be written', async () => {
   // A folder where the summary file should be: appending to it fails (even for root).
-  await rm(join(temp, 'summary'))
-  await mkdir(join(temp, 'summary'))
+  await rm(action.summaryPath())
+  await mkdir(action.summaryPath())
   nock(API).post(PATH).reply(201, MINTED)
   await run()
   expect(process.exitCode).toBeUndefined()
-  expect(stdout).toContain('::warning::Could not write the job summary')
+  expect(action.stdout()).toContain('::warning::Could not write the job summary')
   expect(await outputs()).toContain(MINTED.expires_at)
 })
 
@@ -137,8 +108,8 @@ it('explains a connection that fails before GitHub answers', async () => {
   await run()
   nock.disableNetConnect()
   expect(process.exitCode).toBe(1)
-  expect(stdout).toContain('failed: the connection failed before GitHub answered: ')
-  expect(stdout).toContain('ECONNREFUSED')
+  expect(action.stdout()).toContain('failed: the connection failed before GitHub answered: ')
+  expect(action.stdout()).toContain('ECONNREFUSED')
 })
 
 describe('Secrets', () => {
@@ -147,7 +118,7 @@ describe('Secrets', () => {
     secrets.add('SECRET')
     secrets.add('OTHER')
     secrets.add('')
-    expect(stdout).toBe('::add-mask::SECRET\n::add-mask::OTHER\n')
+    expect(action.stdout()).toBe('::add-mask::SECRET\n::add-mask::OTHER\n')
     expect(secrets.redact('a SECRET b SECRET c OTHER')).toBe('a *** b *** c ***')
   })
 })

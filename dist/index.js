@@ -11173,6 +11173,8 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+/** The REST API version every request names (`X-GitHub-Api-Version`). */
+const API_VERSION = '2022-11-28';
 /**
  * An Octokit for `apiUrl` that sends through the runner's proxy, abandons an attempt after
  * `timeoutS`, and retries what is worth retrying (see retry-policy.ts).
@@ -11185,7 +11187,7 @@ function createClient(options) {
         sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
         log: (line) => options.log.info(line)
     });
-    return getOctokit(options.token, {
+    const octokit = getOctokit(options.token, {
         baseUrl: options.apiUrl,
         userAgent: USER_AGENT,
         request: { fetch: attemptFetch(options.apiUrl, options.timeoutS * 1000, options.log) },
@@ -11194,6 +11196,12 @@ function createClient(options) {
         // one second apart; a client of its own keeps one client's retries from delaying another's.
         throttle: { id: `client-${++clients}`, ...policy.throttle }
     }, policy.plugin, retry, throttling);
+    // Every request asks for GitHub's JSON media type at the REST API version this was built for.
+    octokit.hook.before('request', (request) => {
+        request.headers.accept = 'application/vnd.github+json';
+        request.headers['x-github-api-version'] = API_VERSION;
+    });
+    return octokit;
 }
 /**
  * One attempt: answer and body both within `timeoutMs`, through the proxy @actions/http-client
@@ -11497,6 +11505,23 @@ function targetName(target) {
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
 }
+/**
+ * Starts the clock of a request (retries included) and returns what turns its failure into the
+ * error to throw: `catch (error) { throw explain(error) }`.
+ */
+function failureExplainer(target, route, timeoutS, now) {
+    const started = now();
+    return (error) => {
+        const failedAt = now();
+        return explainFailure(error, {
+            target,
+            requestLine: requestLine(route),
+            elapsedMs: failedAt - started,
+            timeoutS,
+            now: failedAt
+        });
+    };
+}
 /** Turns a failed request into a sentence for the person reading the failed run. */
 function explainFailure(error, attempt) {
     const attempts = error.attempts ?? 1;
@@ -11593,30 +11618,18 @@ function ssoAdvice(header) {
 class AnswerError extends Error {
     name = 'AnswerError';
 }
-const API_VERSION = '2022-11-28';
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 async function mintRemoveToken(client, target, { timeoutS, now = Date.now }) {
     const route = removeTokenRoute(target);
-    const line = requestLine(route);
-    const started = now();
+    const explain = failureExplainer(target, route, timeoutS, now);
     let response;
     try {
-        response = await client.request(route.route, {
-            ...route.params,
-            headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
-        });
+        response = await client.request(route.route, route.params);
     }
     catch (error) {
-        const failedAt = now();
-        throw explainFailure(error, {
-            target,
-            requestLine: line,
-            elapsedMs: failedAt - started,
-            timeoutS,
-            now: failedAt
-        });
+        throw explain(error);
     }
-    return parseAnswer(response.data, `${line} (status ${response.status})`);
+    return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`);
 }
 const PRINTABLE = /^[\x21-\x7e]+$/;
 /** Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required. */

@@ -10,6 +10,9 @@ import { USER_AGENT } from './version.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
+/** The REST API version every request names (`X-GitHub-Api-Version`). */
+export const API_VERSION = '2022-11-28'
+
 export interface Log {
   info(line: string): void
   debug(line: string): void
@@ -40,7 +43,7 @@ export function createClient(options: ClientOptions): GitHubClient {
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms))),
     log: (line: string) => options.log.info(line)
   })
-  return getOctokit(
+  const octokit = getOctokit(
     options.token,
     {
       baseUrl: options.apiUrl,
@@ -55,6 +58,12 @@ export function createClient(options: ClientOptions): GitHubClient {
     retry,
     throttling
   )
+  // Every request asks for GitHub's JSON media type at the REST API version this was built for.
+  octokit.hook.before('request', (request) => {
+    request.headers.accept = 'application/vnd.github+json'
+    request.headers['x-github-api-version'] = API_VERSION
+  })
+  return octokit
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type HttpError
 } from './http-error.js'
 import type { Attempted } from './retry-policy.js'
-import { describeTarget, type Target } from './target.js'
+import { describeTarget, requestLine, type Route, type Target } from './target.js'
 
 /** What the action was doing when a request failed, to name it in the error. */
 export interface Attempt {
@@ -25,6 +25,29 @@ export interface Attempt {
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 export class RequestFailedError extends Error {
   override name = 'RequestFailedError'
+}
+
+/**
+ * Starts the clock of a request (retries included) and returns what turns its failure into the
+ * error to throw: `catch (error) { throw explain(error) }`.
+ */
+export function failureExplainer(
+  target: Target,
+  route: Route,
+  timeoutS: number,
+  now: () => number
+): (error: unknown) => RequestFailedError {
+  const started = now()
+  return (error) => {
+    const failedAt = now()
+    return explainFailure(error, {
+      target,
+      requestLine: requestLine(route),
+      elapsedMs: failedAt - started,
+      timeoutS,
+      now: failedAt
+    })
+  }
 }
 
 /** Turns a failed request into a sentence for the person reading the failed run. */

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js'
-import { explainFailure } from './errors.js'
+import { failureExplainer } from './errors.js'
 import { removeTokenRoute, requestLine, type Target } from './target.js'
 
 /** A minted remove token, exactly as GitHub returned it. */
@@ -13,8 +13,6 @@ export class AnswerError extends Error {
   override name = 'AnswerError'
 }
 
-export const API_VERSION = '2022-11-28'
-
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 export async function mintRemoveToken(
   client: Pick<GitHubClient, 'request'>,
@@ -22,25 +20,14 @@ export async function mintRemoveToken(
   { timeoutS, now = Date.now }: { timeoutS: number; now?: () => number }
 ): Promise<RemoveToken> {
   const route = removeTokenRoute(target)
-  const line = requestLine(route)
-  const started = now()
+  const explain = failureExplainer(target, route, timeoutS, now)
   let response
   try {
-    response = await client.request(route.route, {
-      ...route.params,
-      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
-    })
+    response = await client.request(route.route, route.params)
   } catch (error) {
-    const failedAt = now()
-    throw explainFailure(error, {
-      target,
-      requestLine: line,
-      elapsedMs: failedAt - started,
-      timeoutS,
-      now: failedAt
-    })
+    throw explain(error)
   }
-  return parseAnswer(response.data, `${line} (status ${response.status})`)
+  return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`)
 }
 
 const PRINTABLE = /^[\x21-\x7e]+$/

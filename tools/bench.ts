@@ -11,11 +11,10 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { startMintServer } from './bench/mint-server.ts'
 import { inputEnvironment, readActionMetadata, REPO_ROOT } from './run-action.ts'
 
 const { values } = parseArgs({
@@ -32,17 +31,8 @@ interface Sample {
   rssKiB: number
 }
 
-const server = createServer((req, res) => {
-  req.resume()
-  req.on('end', () => {
-    res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' })
-    res.end(
-      '{"token":"ABENCHTOKEN0000000000000000001","expires_at":"2020-01-29T12:13:35.123-08:00"}'
-    )
-  })
-})
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const server = await startMintServer()
+const apiUrl = server.url
 const temp = mkdtempSync(join(tmpdir(), 'bench-'))
 const probe = join(REPO_ROOT, 'tools', 'bench', 'rss-probe.cjs')
 const probeFile = join(temp, 'rss')

@@ -2658,7 +2658,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(141);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(584);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2667,7 +2667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 141:
+/***/ 584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11173,6 +11173,8 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+/** The REST API version every request names (`X-GitHub-Api-Version`). */
+const API_VERSION = '2022-11-28';
 /**
  * An Octokit for `apiUrl` that sends through the runner's proxy, abandons an attempt after
  * `timeoutS`, and retries what is worth retrying (see retry-policy.ts).
@@ -11185,7 +11187,7 @@ function createClient(options) {
         sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
         log: (line) => options.log.info(line)
     });
-    return getOctokit(options.token, {
+    const octokit = getOctokit(options.token, {
         baseUrl: options.apiUrl,
         userAgent: USER_AGENT,
         request: { fetch: attemptFetch(options.apiUrl, options.timeoutS * 1000, options.log) },
@@ -11194,6 +11196,12 @@ function createClient(options) {
         // one second apart; a client of its own keeps one client's retries from delaying another's.
         throttle: { id: `client-${++clients}`, ...policy.throttle }
     }, policy.plugin, retry, throttling);
+    // Every request asks for GitHub's JSON media type at the REST API version this was built for.
+    octokit.hook.before('request', (request) => {
+        request.headers.accept = 'application/vnd.github+json';
+        request.headers['x-github-api-version'] = API_VERSION;
+    });
+    return octokit;
 }
 /**
  * One attempt: answer and body both within `timeoutMs`, through the proxy @actions/http-client
@@ -11317,7 +11325,7 @@ function runners(target) {
     }
 }
 /** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
-function target_removeTokenRoute(target) {
+function removeTokenRoute(target) {
     const { route, params } = runners(target);
     return { route: `POST ${route}/remove-token`, params };
 }
@@ -11335,7 +11343,7 @@ function deleteRunnerRoute(target, runnerId) {
     };
 }
 /** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
-function target_requestLine({ route, params }) {
+function requestLine({ route, params }) {
     return route.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params[name])));
 }
 /** The target as a person would name it: `repository octo/hello`, `organization octo`. */
@@ -11375,8 +11383,25 @@ const REQUIRED_PERMISSION = {
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
 }
+/**
+ * Starts the clock of a request (retries included) and returns what turns its failure into the
+ * error to throw: `catch (error) { throw explain(error) }`.
+ */
+function failureExplainer(target, route, timeoutS, now) {
+    const started = now();
+    return (error) => {
+        const failedAt = now();
+        return explainFailure(error, {
+            target,
+            requestLine: requestLine(route),
+            elapsedMs: failedAt - started,
+            timeoutS,
+            now: failedAt
+        });
+    };
+}
 /** Turns a failed request into a sentence for the person reading the failed run. */
-function errors_explainFailure(error, attempt) {
+function explainFailure(error, attempt) {
     const attempts = error.attempts ?? 1;
     const tries = attempts > 1
         ? ` after ${attempts} attempts over ${(attempt.elapsedMs / 1000).toFixed(1)} s`
@@ -11464,70 +11489,7 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/remove-token.ts
-
-
-/** GitHub's answer did not hold a usable token; the message never includes the answer's values. */
-class AnswerError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'AnswerError';
-}
-const API_VERSION = '2022-11-28';
-/** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
-async function mintRemoveToken(client, target, { timeoutS, now = Date.now }) {
-    const route = removeTokenRoute(target);
-    const line = requestLine(route);
-    const started = now();
-    let response;
-    try {
-        response = await client.request(route.route, {
-            ...route.params,
-            headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
-        });
-    }
-    catch (error) {
-        const failedAt = now();
-        throw explainFailure(error, {
-            target,
-            requestLine: line,
-            elapsedMs: failedAt - started,
-            timeoutS,
-            now: failedAt
-        });
-    }
-    return parseAnswer(response.data, `${line} (status ${response.status})`);
-}
-const PRINTABLE = /^[\x21-\x7e]+$/;
-/** Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required. */
-function parseAnswer(data, what) {
-    const problem = (detail) => new AnswerError(`GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
-        "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers " +
-        'through unchanged), then run the job again.');
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw problem('is not a JSON object');
-    }
-    const { token, expires_at: expiresAt } = data;
-    if (typeof token !== 'string' || token === '') {
-        throw problem("has no 'token' string");
-    }
-    // A token with whitespace or control characters could not be masked reliably in the log.
-    if (!PRINTABLE.test(token)) {
-        throw problem("has a 'token' with whitespace or control characters");
-    }
-    if (typeof expiresAt !== 'string' || expiresAt === '') {
-        throw problem("has no 'expires_at' string");
-    }
-    if (!isTimestamp(expiresAt)) {
-        throw problem(`has an 'expires_at' that is not an ISO 8601 time (${JSON.stringify(expiresAt)})`);
-    }
-    return { token, expiresAt };
-}
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-function isTimestamp(value) {
-    return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
-}
-
 ;// CONCATENATED MODULE: ./src/delete-runner/find-runner.ts
-
 
 
 const PER_PAGE = 100;
@@ -11538,13 +11500,12 @@ const PER_PAGE = 100;
 async function findRunners(client, target, name, { timeoutS, now = Date.now }) {
     const route = listRunnersRoute(target);
     const search = { matches: [], nearMatches: [], pages: 0, listed: 0 };
-    const started = now();
+    const explain = failureExplainer(target, route, timeoutS, now);
     try {
         const pages = client.paginate.iterator(route.route, {
             ...route.params,
             name,
-            per_page: PER_PAGE,
-            headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
+            per_page: PER_PAGE
         });
         for await (const page of pages) {
             search.pages += 1;
@@ -11559,14 +11520,7 @@ async function findRunners(client, target, name, { timeoutS, now = Date.now }) {
         }
     }
     catch (error) {
-        const failedAt = now();
-        throw errors_explainFailure(error, {
-            target,
-            requestLine: target_requestLine(route),
-            elapsedMs: failedAt - started,
-            timeoutS,
-            now: failedAt
-        });
+        throw explain(error);
     }
     return search;
 }
@@ -11813,7 +11767,6 @@ function parseBusyTimeout(value) {
 
 
 
-
 /** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
 const BUSY_WAIT_CAP_MS = 15_000;
 /**
@@ -11825,28 +11778,17 @@ async function removeRunner(client, target, runner, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
     const route = deleteRunnerRoute(target, runner.id);
-    const started = now();
-    const deadline = started + options.busyTimeoutS * 1000;
+    const explain = failureExplainer(target, route, options.timeoutS, now);
+    const deadline = now() + options.busyTimeoutS * 1000;
     for (let busyAttempt = 1;; busyAttempt++) {
         try {
-            await client.request(route.route, {
-                ...route.params,
-                headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
-            });
+            await client.request(route.route, route.params);
             return;
         }
         catch (error) {
-            const failedAt = now();
-            if (!isHttpError(error) || error.status !== 422) {
-                throw errors_explainFailure(error, {
-                    target,
-                    requestLine: target_requestLine(route),
-                    elapsedMs: failedAt - started,
-                    timeoutS: options.timeoutS,
-                    now: failedAt
-                });
-            }
-            const left = deadline - failedAt;
+            if (!isHttpError(error) || error.status !== 422)
+                throw explain(error);
+            const left = deadline - now();
             if (left <= 0)
                 throw stillBusy(runner, target, options.busyTimeoutS, error);
             const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1));

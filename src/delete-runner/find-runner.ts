@@ -1,7 +1,6 @@
 import type { GitHubClient } from '../client.js'
-import { explainFailure } from '../errors.js'
-import { API_VERSION } from '../remove-token.js'
-import { describeTarget, listRunnersRoute, requestLine, type Target } from '../target.js'
+import { failureExplainer } from '../errors.js'
+import { describeTarget, listRunnersRoute, type Target } from '../target.js'
 
 /** A self-hosted runner as GitHub lists it (the fields this action reads). */
 export interface Runner {
@@ -34,13 +33,12 @@ export async function findRunners(
 ): Promise<Search> {
   const route = listRunnersRoute(target)
   const search: Search = { matches: [], nearMatches: [], pages: 0, listed: 0 }
-  const started = now()
+  const explain = failureExplainer(target, route, timeoutS, now)
   try {
     const pages = client.paginate.iterator(route.route, {
       ...route.params,
       name,
-      per_page: PER_PAGE,
-      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
+      per_page: PER_PAGE
     })
     for await (const page of pages) {
       search.pages += 1
@@ -52,14 +50,7 @@ export async function findRunners(
       }
     }
   } catch (error) {
-    const failedAt = now()
-    throw explainFailure(error, {
-      target,
-      requestLine: requestLine(route),
-      elapsedMs: failedAt - started,
-      timeoutS,
-      now: failedAt
-    })
+    throw explain(error)
   }
   return search
 }

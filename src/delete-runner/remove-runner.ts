@@ -1,8 +1,7 @@
 import type { GitHubClient } from '../client.js'
-import { explainFailure, RequestFailedError } from '../errors.js'
+import { failureExplainer, RequestFailedError } from '../errors.js'
 import { isHttpError } from '../http-error.js'
-import { API_VERSION } from '../remove-token.js'
-import { deleteRunnerRoute, describeTarget, requestLine, type Target } from '../target.js'
+import { deleteRunnerRoute, describeTarget, type Target } from '../target.js'
 import type { Runner } from './find-runner.js'
 
 export interface RemoveOptions {
@@ -30,27 +29,15 @@ export async function removeRunner(
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
   const route = deleteRunnerRoute(target, runner.id)
-  const started = now()
-  const deadline = started + options.busyTimeoutS * 1000
+  const explain = failureExplainer(target, route, options.timeoutS, now)
+  const deadline = now() + options.busyTimeoutS * 1000
   for (let busyAttempt = 1; ; busyAttempt++) {
     try {
-      await client.request(route.route, {
-        ...route.params,
-        headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION }
-      })
+      await client.request(route.route, route.params)
       return
     } catch (error) {
-      const failedAt = now()
-      if (!isHttpError(error) || error.status !== 422) {
-        throw explainFailure(error, {
-          target,
-          requestLine: requestLine(route),
-          elapsedMs: failedAt - started,
-          timeoutS: options.timeoutS,
-          now: failedAt
-        })
-      }
-      const left = deadline - failedAt
+      if (!isHttpError(error) || error.status !== 422) throw explain(error)
+      const left = deadline - now()
       if (left <= 0) throw stillBusy(runner, target, options.busyTimeoutS, error)
       const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1))
       options.log(

@@ -5,11 +5,10 @@
  * for the answer). The raw profile is kept for Chrome DevTools.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputEnvironment, readActionMetadata, REPO_ROOT } from '../run-action.ts'
+import { startMintServer } from './mint-server.ts'
 
 interface ProfileNode {
   id: number
@@ -50,17 +49,8 @@ function packageOf(name: string): string {
   return match?.[1] ? match[1] : name.startsWith('./src') ? 'this action (src/)' : name
 }
 
-const server = createServer((req, res) => {
-  req.resume()
-  req.on('end', () => {
-    res.writeHead(201, { 'content-type': 'application/json' })
-    res.end(
-      '{"token":"APROFILETOKEN00000000000000001","expires_at":"2020-01-29T12:13:35.123-08:00"}'
-    )
-  })
-})
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const server = await startMintServer()
+const apiUrl = server.url
 const dir = mkdtempSync(join(tmpdir(), 'profile-'))
 writeFileSync(join(dir, 'output'), '')
 const floor = process.argv.includes('--floor')
