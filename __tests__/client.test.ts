@@ -111,6 +111,23 @@ describe('retries', () => {
     ])
   })
 
+  it('fails at once when a server error asks to come back in more than a minute', async () => {
+    const api = nock(API)
+      .post('/x')
+      .reply(503, { message: 'Maintenance' }, { 'retry-after': '3600' })
+    const error = await failure(client().request('POST /x'))
+    expect(api.isDone()).toBe(true)
+    expect(error.attempts).toBe(1)
+    expect(info).toEqual([])
+  })
+
+  it('takes a time-out with a fraction of a second', async () => {
+    nock(API).post('/x').reply(201, {})
+    await expect(client({ timeoutS: 16.1 }).request('POST /x')).resolves.toMatchObject({
+      status: 201
+    })
+  })
+
   it('tracks attempts per request', async () => {
     const octokit = client({ retries: 1 })
     nock(API).post('/x').reply(502, {}).post('/x').reply(201, {})

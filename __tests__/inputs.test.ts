@@ -193,13 +193,20 @@ describe('api-url', () => {
     ['/api/v3', 'is not an absolute URL'],
     ['ftp://ghes.example.com/api/v3', 'only http and https URLs work'],
     ['file:///etc/passwd', 'only http and https URLs work'],
-    ['https://api.github.com/?x=1', 'remove its query or fragment'],
-    ['https://api.github.com/#x', 'remove its query or fragment'],
     ['https://github.com', 'the web address, not the API. Use https://api.github.com']
   ])('refuses %p (%s)', (apiUrl, text) => {
     const message = refusal({ apiUrl })
     expect(message).toContain(`Input 'api-url' is ${JSON.stringify(apiUrl)}`)
     expect(message).toContain(text)
+  })
+
+  it.each([
+    'https://ghes.example.com/api/v3?access_token=ghp_pasted',
+    'https://api.github.com/#ghp_pasted'
+  ])('refuses a query or fragment in %p without repeating it', (apiUrl) => {
+    const message = refusal({ apiUrl })
+    expect(message).toContain("Input 'api-url' has a query or fragment: remove it.")
+    expect(message).not.toContain('ghp_pasted')
   })
 
   it('refuses credentials in the URL without repeating them', () => {

@@ -113,6 +113,23 @@ it('explains a connection that fails before GitHub answers', async () => {
 })
 
 describe('Secrets', () => {
+  it('hides a secret cut short before a …, which masking would miss', () => {
+    const secrets = new Secrets()
+    secrets.add('ghp_AbCdEfGhIjKlMnOpQr')
+    expect(secrets.redact('GitHub said "echo: token ghp_AbCdEf…"')).toBe(
+      'GitHub said "echo: token ***…"'
+    )
+    expect(secrets.redact('"ghp…" is too short to hide')).toBe('"ghp…" is too short to hide')
+  })
+
+  it('masks each part of a value with whitespace as well as the whole', () => {
+    const secrets = new Secrets()
+    secrets.add('AAAA BBBB\nCC')
+    expect(action.stdout()).toBe('::add-mask::AAAA BBBB%0ACC\n::add-mask::AAAA\n::add-mask::BBBB\n')
+    secrets.add('AAAA')
+    expect(action.stdout().match(/add-mask/g)).toHaveLength(3)
+  })
+
   it('masks each secret and scrubs every occurrence of every one from a message', () => {
     const secrets = new Secrets()
     secrets.add('SECRET')

@@ -48,7 +48,9 @@ describe('mintRemoveToken', () => {
         return true
       })
       .reply(201, MINTED)
-    await expect(mintRemoveToken(client(API), target, { timeoutS: 30 })).resolves.toEqual({
+    await expect(
+      mintRemoveToken(client(API), target, { timeoutS: 30, mask: () => {} })
+    ).resolves.toEqual({
       token: MINTED.token,
       expiresAt: MINTED.expires_at
     })
@@ -61,7 +63,11 @@ describe('mintRemoveToken', () => {
       .post('/api/v3/orgs/octo-org/actions/runners/remove-token')
       .reply(201, MINTED)
     const ghes = client('https://ghes.example.com/api/v3')
-    await mintRemoveToken(ghes, { scope: 'organization', org: 'octo-org' }, { timeoutS: 30 })
+    await mintRemoveToken(
+      ghes,
+      { scope: 'organization', org: 'octo-org' },
+      { timeoutS: 30, mask: () => {} }
+    )
     expect(api.isDone()).toBe(true)
   })
 
@@ -73,7 +79,7 @@ describe('mintRemoveToken', () => {
         { message: 'Must have admin rights to Repository.' },
         { 'x-github-request-id': 'AB:CD' }
       )
-    const failure = mintRemoveToken(client(API), repository, { timeoutS: 30 })
+    const failure = mintRemoveToken(client(API), repository, { timeoutS: 30, mask: () => {} })
     await expect(failure).rejects.toThrow(RequestFailedError)
     await expect(failure).rejects.toThrow(
       'POST /repos/octo-org/hello-world/actions/runners/remove-token for repository ' +
@@ -86,7 +92,9 @@ describe('mintRemoveToken', () => {
     nock(API)
       .post('/repos/octo-org/hello-world/actions/runners/remove-token')
       .reply(201, '<html>proxy login</html>', { 'content-type': 'text/html' })
-    await expect(mintRemoveToken(client(API), repository, { timeoutS: 30 })).rejects.toThrow(
+    await expect(
+      mintRemoveToken(client(API), repository, { timeoutS: 30, mask: () => {} })
+    ).rejects.toThrow(
       "GitHub's answer to POST /repos/octo-org/hello-world/actions/runners/remove-token (status 201) is not a JSON object"
     )
   })
@@ -121,7 +129,7 @@ describe('parseAnswer', () => {
     [
       'a word for expires_at',
       { token: MINTED.token, expires_at: 'tomorrow' },
-      'has an \'expires_at\' that is not an ISO 8601 time ("tomorrow")'
+      "has an 'expires_at' that is not an ISO 8601 time, so"
     ],
     [
       'an impossible date',
@@ -129,9 +137,10 @@ describe('parseAnswer', () => {
       "has an 'expires_at' that is not an ISO 8601 time"
     ]
   ])('refuses an answer with %s', (_, data, text) => {
+    const masked: string[] = []
     let thrown: unknown
     try {
-      parseAnswer(data, 'POST /x')
+      parseAnswer(data, 'POST /x', masked.push.bind(masked))
     } catch (error) {
       thrown = error
     }
@@ -140,12 +149,16 @@ describe('parseAnswer', () => {
     expect(message).toContain(`GitHub's answer to POST /x ${text}`)
     expect(message).not.toContain(MINTED.token)
     expect(message).not.toMatch(/AB\sCD/)
+    // Any token that was there was masked before the answer was refused.
+    const token = (data as { token?: unknown } | null)?.token
+    if (typeof token === 'string' && token !== '') expect(masked).toEqual([token])
+    else expect(masked).toEqual([])
   })
 
   it.each(['2020-01-29T12:13:35.123-08:00', '2026-11-21T12:00:00Z', '2026-11-21T12:00:00+01:00'])(
     'takes expires_at %p exactly as GitHub sent it',
     (expiresAt) => {
-      expect(parseAnswer({ token: MINTED.token, expires_at: expiresAt }, 'x')).toEqual({
+      expect(parseAnswer({ token: MINTED.token, expires_at: expiresAt }, 'x', () => {})).toEqual({
         token: MINTED.token,
         expiresAt
       })

@@ -11118,6 +11118,9 @@ function createRetryPolicy(settings) {
             if (failures.count > settings.retries || !isTransient(error))
                 throw error;
             const retryAfterS = isHttpError(error) ? Number(error.response.headers['retry-after']) : NaN;
+            // Asked to come back later than a minute: fail now and say so, as for rate limits.
+            if (retryAfterS > MAX_RATE_LIMIT_WAIT_S)
+                throw error;
             const waitMs = Math.max(backoffMs(failures.count, settings.random), Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0);
             settings.log(retryLine(failures, settings.retries, failures.last, waitMs));
             const { retry } = octokit;
@@ -11190,7 +11193,9 @@ function createClient(options) {
     const octokit = getOctokit(options.token, {
         baseUrl: options.apiUrl,
         userAgent: USER_AGENT,
-        request: { fetch: attemptFetch(options.apiUrl, options.timeoutS * 1000, options.log) },
+        request: {
+            fetch: attemptFetch(options.apiUrl, Math.round(options.timeoutS * 1000), options.log)
+        },
         retry: RETRY_PLUGIN_OPTIONS,
         // plugin-throttling's limiters are shared by every client with the same id, and space writes
         // one second apart; a client of its own keeps one client's retries from delaying another's.
@@ -11248,7 +11253,198 @@ function safeHeaders(headers) {
     return shown.length > 0 ? ` (${shown.join(', ')})` : '';
 }
 
+;// CONCATENATED MODULE: ./src/permissions.ts
+/**
+ * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
+ * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
+ */
+const REQUIRED_PERMISSION = {
+    repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +
+        'fine-grained PAT or GitHub App token with the "Administration" repository permission (write)',
+    organization: 'a classic PAT with the admin:org scope from an organization owner, or a fine-grained PAT or ' +
+        'GitHub App token with the "Self-hosted runners" organization permission (write)',
+    enterprise: 'a classic PAT with the manage_runners:enterprise scope from an enterprise owner (GitHub Apps ' +
+        'and fine-grained PATs cannot manage enterprise runners)'
+};
+
+;// CONCATENATED MODULE: ./src/target.ts
+/** `.../actions/runners` of a target, the base of every runner endpoint. */
+function runners(target) {
+    switch (target.scope) {
+        case 'repository':
+            return {
+                route: '/repos/{owner}/{repo}/actions/runners',
+                params: { owner: target.owner, repo: target.repo }
+            };
+        case 'organization':
+            return { route: '/orgs/{org}/actions/runners', params: { org: target.org } };
+        case 'enterprise':
+            return {
+                route: '/enterprises/{enterprise}/actions/runners',
+                params: { enterprise: target.enterprise }
+            };
+    }
+}
+/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
+function removeTokenRoute(target) {
+    const { route, params } = runners(target);
+    return { route: `POST ${route}/remove-token`, params };
+}
+/** The endpoint that lists a target's runners. */
+function listRunnersRoute(target) {
+    const { route, params } = runners(target);
+    return { route: `GET ${route}`, params };
+}
+/** The endpoint that deletes (deregisters) one of a target's runners. */
+function deleteRunnerRoute(target, runnerId) {
+    const { route, params } = runners(target);
+    return {
+        route: `DELETE ${route}/{runner_id}`,
+        params: { ...params, runner_id: String(runnerId) }
+    };
+}
+/** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
+function requestLine({ route, params }) {
+    return route.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params[name])));
+}
+/** The target as a person would name it: `repository octo/hello`, `organization octo`. */
+function describeTarget(target) {
+    return `${target.scope} ${targetName(target)}`;
+}
+function targetName(target) {
+    switch (target.scope) {
+        case 'repository':
+            return `${target.owner}/${target.repo}`;
+        case 'organization':
+            return target.org;
+        case 'enterprise':
+            return target.enterprise;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+
+
+/** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
+class RequestFailedError extends Error {
+    name = 'RequestFailedError';
+}
+/**
+ * Starts the clock of a request (retries included) and returns what turns its failure into the
+ * error to throw: `catch (error) { throw explain(error) }`.
+ */
+function failureExplainer(target, route, timeoutS, now) {
+    const started = now();
+    return (error) => {
+        const failedAt = now();
+        return explainFailure(error, {
+            target,
+            requestLine: requestLine(route),
+            elapsedMs: failedAt - started,
+            timeoutS,
+            now: failedAt
+        });
+    };
+}
+/** Turns a failed request into a sentence for the person reading the failed run. */
+function explainFailure(error, attempt) {
+    const attempts = error.attempts ?? 1;
+    const tries = attempts > 1
+        ? ` after ${attempts} attempts over ${(attempt.elapsedMs / 1000).toFixed(1)} s`
+        : '';
+    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`;
+    if (!isHttpError(error)) {
+        const code = networkErrorCode(error);
+        const reason = code === 'timeout'
+            ? `GitHub did not answer within ${attempt.timeoutS} s (the 'timeout' input)`
+            : `the connection failed before GitHub answered: ${messageOf(error)}${code && !messageOf(error).includes(code) ? ` (${code})` : ''}`;
+        return new RequestFailedError(`${what} failed${tries}: ${reason}. Check that 'api-url' is right and that this runner ` +
+            'can reach it (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise ' +
+            "'timeout' or 'retries'.");
+    }
+    const headers = error.response.headers;
+    const requestId = headers['x-github-request-id'];
+    const said = `GitHub answered ${error.status}: ${githubMessage(error)}${requestId ? ` (request ID ${requestId})` : ''}.`;
+    return new RequestFailedError(`${what} failed${tries}. ${said} ${hint(error, attempt)}`);
+}
+function githubMessage(error) {
+    const data = error.response.data;
+    if (typeof data === 'object' && data !== null && 'message' in data) {
+        return JSON.stringify(String(data.message));
+    }
+    return JSON.stringify(cut(error.message, 200));
+}
+/**
+ * The start of a long text, marked with '…'. `Secrets.redact` also hides a secret cut short right
+ * before that mark, which masking (whole values only) would miss.
+ */
+function cut(text, length) {
+    return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+function hint(error, { target, now }) {
+    const headers = error.response.headers;
+    const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
+    switch (rateLimitOf(error)) {
+        case 'primary':
+            return (`The token's rate limit is used up${resetTime(headers['x-ratelimit-reset'], now)}. Run ` +
+                'the job again after that, or use a token with its own limit (a GitHub App token).');
+        case 'secondary':
+            return ("GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
+                "matrix of teardown jobs. Lower the matrix's max-parallel, or run the job again later" +
+                `${headers['retry-after'] ? ` (GitHub asked to wait ${headers['retry-after']} s)` : ''}.`);
+    }
+    switch (error.status) {
+        case 401:
+            return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'.";
+        case 403: {
+            const sso = headers['x-github-sso'];
+            if (sso) {
+                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`;
+            }
+            const accepted = headers['x-accepted-github-permissions'];
+            return (`The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
+                (accepted ? ` GitHub accepts these permissions: ${accepted}.` : ''));
+        }
+        case 404:
+            return `${notFound(target)} ${needs}`;
+        default:
+            if (error.status >= 500) {
+                return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).';
+            }
+            return needs;
+    }
+}
+/** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
+function resetTime(header, now) {
+    const reset = Number(header) * 1000;
+    if (!header || !Number.isFinite(reset))
+        return '';
+    const minutes = Math.max(0, Math.ceil((reset - now) / 60_000));
+    return `; it resets at ${new Date(reset).toISOString()}, in ${minutes} min`;
+}
+function notFound(target) {
+    switch (target.scope) {
+        case 'repository':
+            return (`The repository does not exist, or the token cannot see it (GitHub answers 404, not 403, ` +
+                "to tokens without access to a private repository). Check 'owner' and 'repo'.");
+        case 'organization':
+            return "The organization does not exist, or the token cannot see it. Check 'org'.";
+        case 'enterprise':
+            return ("The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
+                'and use a classic PAT: only classic PATs can manage enterprise runners.');
+    }
+}
+/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
+function ssoAdvice(header) {
+    const url = /url=(\S+)/.exec(header)?.[1];
+    return url
+        ? `authorize it at ${url}, then run the job again.`
+        : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 /** A problem with the action's inputs, found before any request is sent. */
 class InputError extends Error {
     name = 'InputError';
@@ -11394,7 +11590,8 @@ function parseApiUrl(input, fromEnv) {
         throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
     }
     if (url.search !== '' || url.hash !== '') {
-        throw new InputError(`${source} is ${quote(value)}: remove its query or fragment. ${fix}`);
+        // Not echoed: a query is where a token pasted by mistake would be.
+        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
     }
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
         throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
@@ -11424,191 +11621,7 @@ function parseTimeout(value) {
 }
 /** Shows a value in an error, with control characters visible and long values cut short. */
 function quote(value) {
-    const shown = value.length > 120 ? `${value.slice(0, 120)}…` : value;
-    return JSON.stringify(shown);
-}
-
-;// CONCATENATED MODULE: ./src/permissions.ts
-/**
- * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
- * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
- */
-const REQUIRED_PERMISSION = {
-    repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +
-        'fine-grained PAT or GitHub App token with the "Administration" repository permission (write)',
-    organization: 'a classic PAT with the admin:org scope from an organization owner, or a fine-grained PAT or ' +
-        'GitHub App token with the "Self-hosted runners" organization permission (write)',
-    enterprise: 'a classic PAT with the manage_runners:enterprise scope from an enterprise owner (GitHub Apps ' +
-        'and fine-grained PATs cannot manage enterprise runners)'
-};
-
-;// CONCATENATED MODULE: ./src/target.ts
-/** `.../actions/runners` of a target, the base of every runner endpoint. */
-function runners(target) {
-    switch (target.scope) {
-        case 'repository':
-            return {
-                route: '/repos/{owner}/{repo}/actions/runners',
-                params: { owner: target.owner, repo: target.repo }
-            };
-        case 'organization':
-            return { route: '/orgs/{org}/actions/runners', params: { org: target.org } };
-        case 'enterprise':
-            return {
-                route: '/enterprises/{enterprise}/actions/runners',
-                params: { enterprise: target.enterprise }
-            };
-    }
-}
-/** The remove-token endpoint for a target. Octokit encodes each parameter into the path. */
-function removeTokenRoute(target) {
-    const { route, params } = runners(target);
-    return { route: `POST ${route}/remove-token`, params };
-}
-/** The endpoint that lists a target's runners. */
-function listRunnersRoute(target) {
-    const { route, params } = runners(target);
-    return { route: `GET ${route}`, params };
-}
-/** The endpoint that deletes (deregisters) one of a target's runners. */
-function deleteRunnerRoute(target, runnerId) {
-    const { route, params } = runners(target);
-    return {
-        route: `DELETE ${route}/{runner_id}`,
-        params: { ...params, runner_id: String(runnerId) }
-    };
-}
-/** The request line with its parameters filled in: `POST /orgs/octo/actions/runners/remove-token`. */
-function requestLine({ route, params }) {
-    return route.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params[name])));
-}
-/** The target as a person would name it: `repository octo/hello`, `organization octo`. */
-function describeTarget(target) {
-    return `${target.scope} ${targetName(target)}`;
-}
-function targetName(target) {
-    switch (target.scope) {
-        case 'repository':
-            return `${target.owner}/${target.repo}`;
-        case 'organization':
-            return target.org;
-        case 'enterprise':
-            return target.enterprise;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-
-
-
-/** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
-class RequestFailedError extends Error {
-    name = 'RequestFailedError';
-}
-/**
- * Starts the clock of a request (retries included) and returns what turns its failure into the
- * error to throw: `catch (error) { throw explain(error) }`.
- */
-function failureExplainer(target, route, timeoutS, now) {
-    const started = now();
-    return (error) => {
-        const failedAt = now();
-        return explainFailure(error, {
-            target,
-            requestLine: requestLine(route),
-            elapsedMs: failedAt - started,
-            timeoutS,
-            now: failedAt
-        });
-    };
-}
-/** Turns a failed request into a sentence for the person reading the failed run. */
-function explainFailure(error, attempt) {
-    const attempts = error.attempts ?? 1;
-    const tries = attempts > 1
-        ? ` after ${attempts} attempts over ${(attempt.elapsedMs / 1000).toFixed(1)} s`
-        : '';
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`;
-    if (!isHttpError(error)) {
-        const code = networkErrorCode(error);
-        const reason = code === 'timeout'
-            ? `GitHub did not answer within ${attempt.timeoutS} s (the 'timeout' input)`
-            : `the connection failed before GitHub answered: ${messageOf(error)}${code && !messageOf(error).includes(code) ? ` (${code})` : ''}`;
-        return new RequestFailedError(`${what} failed${tries}: ${reason}. Check that 'api-url' is right and that this runner ` +
-            'can reach it (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise ' +
-            "'timeout' or 'retries'.");
-    }
-    const headers = error.response.headers;
-    const requestId = headers['x-github-request-id'];
-    const said = `GitHub answered ${error.status}: ${githubMessage(error)}${requestId ? ` (request ID ${requestId})` : ''}.`;
-    return new RequestFailedError(`${what} failed${tries}. ${said} ${hint(error, attempt)}`);
-}
-function githubMessage(error) {
-    const data = error.response.data;
-    if (typeof data === 'object' && data !== null && 'message' in data) {
-        return JSON.stringify(String(data.message));
-    }
-    return JSON.stringify(error.message.slice(0, 200));
-}
-function hint(error, { target, now }) {
-    const headers = error.response.headers;
-    const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
-    switch (rateLimitOf(error)) {
-        case 'primary':
-            return (`The token's rate limit is used up${resetTime(headers['x-ratelimit-reset'], now)}. Run ` +
-                'the job again after that, or use a token with its own limit (a GitHub App token).');
-        case 'secondary':
-            return ("GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
-                "matrix of teardown jobs. Lower the matrix's max-parallel, or run the job again later" +
-                `${headers['retry-after'] ? ` (GitHub asked to wait ${headers['retry-after']} s)` : ''}.`);
-    }
-    switch (error.status) {
-        case 401:
-            return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'.";
-        case 403: {
-            const sso = headers['x-github-sso'];
-            if (sso) {
-                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`;
-            }
-            const accepted = headers['x-accepted-github-permissions'];
-            return (`The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
-                (accepted ? ` GitHub accepts these permissions: ${accepted}.` : ''));
-        }
-        case 404:
-            return `${notFound(target)} ${needs}`;
-        default:
-            if (error.status >= 500) {
-                return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).';
-            }
-            return needs;
-    }
-}
-/** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
-function resetTime(header, now) {
-    const reset = Number(header) * 1000;
-    if (!header || !Number.isFinite(reset))
-        return '';
-    const minutes = Math.max(0, Math.ceil((reset - now) / 60_000));
-    return `; it resets at ${new Date(reset).toISOString()}, in ${minutes} min`;
-}
-function notFound(target) {
-    switch (target.scope) {
-        case 'repository':
-            return (`The repository does not exist, or the token cannot see it (GitHub answers 404, not 403, ` +
-                "to tokens without access to a private repository). Check 'owner' and 'repo'.");
-        case 'organization':
-            return "The organization does not exist, or the token cannot see it. Check 'org'.";
-        case 'enterprise':
-            return ("The enterprise does not exist, or the token cannot see it. Check 'enterprise' (its slug), " +
-                'and use a classic PAT: only classic PATs can manage enterprise runners.');
-    }
-}
-/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
-function ssoAdvice(header) {
-    const url = /url=(\S+)/.exec(header)?.[1];
-    return url
-        ? `authorize it at ${url}, then run the job again.`
-        : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
+    return JSON.stringify(cut(value, 120));
 }
 
 ;// CONCATENATED MODULE: ./src/remove-token.ts
@@ -11619,7 +11632,7 @@ class AnswerError extends Error {
     name = 'AnswerError';
 }
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
-async function mintRemoveToken(client, target, { timeoutS, now = Date.now }) {
+async function mintRemoveToken(client, target, { timeoutS, mask, now = Date.now }) {
     const route = removeTokenRoute(target);
     const explain = failureExplainer(target, route, timeoutS, now);
     let response;
@@ -11629,11 +11642,14 @@ async function mintRemoveToken(client, target, { timeoutS, now = Date.now }) {
     catch (error) {
         throw explain(error);
     }
-    return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`);
+    return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`, mask);
 }
 const PRINTABLE = /^[\x21-\x7e]+$/;
-/** Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required. */
-function parseAnswer(data, what) {
+/**
+ * Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required.
+ * `mask` is given the token as soon as there is one, before any other check can fail.
+ */
+function parseAnswer(data, what, mask) {
     const problem = (detail) => new AnswerError(`GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
         "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers " +
         'through unchanged), then run the job again.');
@@ -11644,6 +11660,7 @@ function parseAnswer(data, what) {
     if (typeof token !== 'string' || token === '') {
         throw problem("has no 'token' string");
     }
+    mask(token);
     // A token with whitespace or control characters could not be masked reliably in the log.
     if (!PRINTABLE.test(token)) {
         throw problem("has a 'token' with whitespace or control characters");
@@ -11652,7 +11669,8 @@ function parseAnswer(data, what) {
         throw problem("has no 'expires_at' string");
     }
     if (!isTimestamp(expiresAt)) {
-        throw problem(`has an 'expires_at' that is not an ISO 8601 time (${JSON.stringify(expiresAt)})`);
+        // Not echoed: an answer this malformed may hold anything, the token included.
+        throw problem("has an 'expires_at' that is not an ISO 8601 time");
     }
     return { token, expiresAt };
 }
@@ -11665,19 +11683,32 @@ function isTimestamp(value) {
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
 
 
+/** Shorter starts of a secret are too common to hide (and too short to be of use). */
+const MIN_HIDDEN_PREFIX = 4;
 /** Secrets seen so far; the failure message is scrubbed of each. */
 class Secrets {
     values = [];
     /** Masks a value for the rest of the job's log, and remembers it for `redact`. */
     add(value) {
-        if (value === '')
-            return;
-        core_setSecret(value);
-        this.values.push(value);
+        // Each part of a value with whitespace too: the runner masks what it is given, whole.
+        const parts = value.split(/\s+/).filter((part) => part.length >= MIN_HIDDEN_PREFIX);
+        for (const secret of new Set([value, ...parts])) {
+            if (secret === '' || this.values.includes(secret))
+                continue;
+            core_setSecret(secret);
+            this.values.push(secret);
+        }
     }
     /** Last line of defence: no message reaches the log with a secret in it, even outside a runner. */
     redact(message) {
-        return this.values.reduce((text, secret) => text.split(secret).join('***'), message);
+        return this.values.reduce((text, secret) => {
+            let redacted = text.split(secret).join('***');
+            // A secret cut short by `cut` ends right before its '…': hide any such start of it.
+            for (let length = secret.length - 1; length >= MIN_HIDDEN_PREFIX; length--) {
+                redacted = redacted.split(`${secret.slice(0, length)}…`).join('***…');
+            }
+            return redacted;
+        }, message);
     }
 }
 /** The inputs both actions declare, read once, with the token masked before anything else. */
@@ -11756,8 +11787,10 @@ function run() {
         const { target, apiUrl } = inputs;
         info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`);
         const client = createClient({ ...inputs, log: { info: info, debug: core_debug } });
-        const minted = await mintRemoveToken(client, target, inputs);
-        secrets.add(minted.token);
+        const minted = await mintRemoveToken(client, target, {
+            ...inputs,
+            mask: (token) => secrets.add(token)
+        });
         setOutput('token', minted.token);
         setOutput('expires_at', minted.expiresAt);
         info(`Minted a remove token for ${describeTarget(target)}; it expires at ${minted.expiresAt}`);

@@ -48,7 +48,9 @@ export function createClient(options: ClientOptions): GitHubClient {
     {
       baseUrl: options.apiUrl,
       userAgent: USER_AGENT,
-      request: { fetch: attemptFetch(options.apiUrl, options.timeoutS * 1000, options.log) },
+      request: {
+        fetch: attemptFetch(options.apiUrl, Math.round(options.timeoutS * 1000), options.log)
+      },
       retry: RETRY_PLUGIN_OPTIONS,
       // plugin-throttling's limiters are shared by every client with the same id, and space writes
       // one second apart; a client of its own keeps one client's retries from delaying another's.

@@ -85,7 +85,15 @@ function githubMessage(error: HttpError): string {
   if (typeof data === 'object' && data !== null && 'message' in data) {
     return JSON.stringify(String((data as { message: unknown }).message))
   }
-  return JSON.stringify(error.message.slice(0, 200))
+  return JSON.stringify(cut(error.message, 200))
+}
+
+/**
+ * The start of a long text, marked with '…'. `Secrets.redact` also hides a secret cut short right
+ * before that mark, which masking (whole values only) would miss.
+ */
+export function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text
 }
 
 function hint(error: HttpError, { target, now }: Attempt): string {

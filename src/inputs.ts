@@ -1,3 +1,4 @@
+import { cut } from './errors.js'
 import type { Target } from './target.js'
 
 /** The action's inputs exactly as the runner passed them (already trimmed by `core.getInput`). */
@@ -207,7 +208,8 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
     )
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new InputError(`${source} is ${quote(value)}: remove its query or fragment. ${fix}`)
+    // Not echoed: a query is where a token pasted by mistake would be.
+    throw new InputError(`${source} has a query or fragment: remove it. ${fix}`)
   }
   if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
     throw new InputError(
@@ -243,6 +245,5 @@ function parseTimeout(value: string): number {
 
 /** Shows a value in an error, with control characters visible and long values cut short. */
 export function quote(value: string): string {
-  const shown = value.length > 120 ? `${value.slice(0, 120)}…` : value
-  return JSON.stringify(shown)
+  return JSON.stringify(cut(value, 120))
 }

@@ -17,8 +17,10 @@ export function run(): Promise<void> {
     core.info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`)
 
     const client = createClient({ ...inputs, log: { info: core.info, debug: core.debug } })
-    const minted = await mintRemoveToken(client, target, inputs)
-    secrets.add(minted.token)
+    const minted = await mintRemoveToken(client, target, {
+      ...inputs,
+      mask: (token) => secrets.add(token)
+    })
 
     core.setOutput('token', minted.token)
     core.setOutput('expires_at', minted.expiresAt)

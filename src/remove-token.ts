@@ -17,7 +17,11 @@ export class AnswerError extends Error {
 export async function mintRemoveToken(
   client: Pick<GitHubClient, 'request'>,
   target: Target,
-  { timeoutS, now = Date.now }: { timeoutS: number; now?: () => number }
+  {
+    timeoutS,
+    mask,
+    now = Date.now
+  }: { timeoutS: number; mask: (token: string) => void; now?: () => number }
 ): Promise<RemoveToken> {
   const route = removeTokenRoute(target)
   const explain = failureExplainer(target, route, timeoutS, now)
@@ -27,13 +31,20 @@ export async function mintRemoveToken(
   } catch (error) {
     throw explain(error)
   }
-  return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`)
+  return parseAnswer(response.data, `${requestLine(route)} (status ${response.status})`, mask)
 }
 
 const PRINTABLE = /^[\x21-\x7e]+$/
 
-/** Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required. */
-export function parseAnswer(data: unknown, what: string): RemoveToken {
+/**
+ * Checks the shape of the 201 answer: GitHub documents `token` and `expires_at` as required.
+ * `mask` is given the token as soon as there is one, before any other check can fail.
+ */
+export function parseAnswer(
+  data: unknown,
+  what: string,
+  mask: (token: string) => void
+): RemoveToken {
   const problem = (detail: string): AnswerError =>
     new AnswerError(
       `GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
@@ -47,6 +58,7 @@ export function parseAnswer(data: unknown, what: string): RemoveToken {
   if (typeof token !== 'string' || token === '') {
     throw problem("has no 'token' string")
   }
+  mask(token)
   // A token with whitespace or control characters could not be masked reliably in the log.
   if (!PRINTABLE.test(token)) {
     throw problem("has a 'token' with whitespace or control characters")
@@ -55,7 +67,8 @@ export function parseAnswer(data: unknown, what: string): RemoveToken {
     throw problem("has no 'expires_at' string")
   }
   if (!isTimestamp(expiresAt)) {
-    throw problem(`has an 'expires_at' that is not an ISO 8601 time (${JSON.stringify(expiresAt)})`)
+    // Not echoed: an answer this malformed may hold anything, the token included.
+    throw problem("has an 'expires_at' that is not an ISO 8601 time")
   }
   return { token, expiresAt }
 }

@@ -73,6 +73,8 @@ export function createRetryPolicy(settings: RetrySettings) {
       Object.assign(error, { attempts: failures.count } satisfies Attempted)
       if (failures.count > settings.retries || !isTransient(error)) throw error
       const retryAfterS = isHttpError(error) ? Number(error.response.headers['retry-after']) : NaN
+      // Asked to come back later than a minute: fail now and say so, as for rate limits.
+      if (retryAfterS > MAX_RATE_LIMIT_WAIT_S) throw error
       const waitMs = Math.max(
         backoffMs(failures.count, settings.random),
         Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0

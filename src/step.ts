@@ -3,20 +3,34 @@ import * as core from '@actions/core'
 import { messageOf } from './http-error.js'
 import type { RawInputs } from './inputs.js'
 
+/** Shorter starts of a secret are too common to hide (and too short to be of use). */
+const MIN_HIDDEN_PREFIX = 4
+
 /** Secrets seen so far; the failure message is scrubbed of each. */
 export class Secrets {
   private readonly values: string[] = []
 
   /** Masks a value for the rest of the job's log, and remembers it for `redact`. */
   add(value: string): void {
-    if (value === '') return
-    core.setSecret(value)
-    this.values.push(value)
+    // Each part of a value with whitespace too: the runner masks what it is given, whole.
+    const parts = value.split(/\s+/).filter((part) => part.length >= MIN_HIDDEN_PREFIX)
+    for (const secret of new Set([value, ...parts])) {
+      if (secret === '' || this.values.includes(secret)) continue
+      core.setSecret(secret)
+      this.values.push(secret)
+    }
   }
 
   /** Last line of defence: no message reaches the log with a secret in it, even outside a runner. */
   redact(message: string): string {
-    return this.values.reduce((text, secret) => text.split(secret).join('***'), message)
+    return this.values.reduce((text, secret) => {
+      let redacted = text.split(secret).join('***')
+      // A secret cut short by `cut` ends right before its '…': hide any such start of it.
+      for (let length = secret.length - 1; length >= MIN_HIDDEN_PREFIX; length--) {
+        redacted = redacted.split(`${secret.slice(0, length)}…`).join('***…')
+      }
+      return redacted
+    }, message)
   }
 }
 

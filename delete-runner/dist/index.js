@@ -11118,6 +11118,9 @@ function createRetryPolicy(settings) {
             if (failures.count > settings.retries || !isTransient(error))
                 throw error;
             const retryAfterS = isHttpError(error) ? Number(error.response.headers['retry-after']) : NaN;
+            // Asked to come back later than a minute: fail now and say so, as for rate limits.
+            if (retryAfterS > MAX_RATE_LIMIT_WAIT_S)
+                throw error;
             const waitMs = Math.max(backoffMs(failures.count, settings.random), Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0);
             settings.log(retryLine(failures, settings.retries, failures.last, waitMs));
             const { retry } = octokit;
@@ -11190,7 +11193,9 @@ function createClient(options) {
     const octokit = getOctokit(options.token, {
         baseUrl: options.apiUrl,
         userAgent: USER_AGENT,
-        request: { fetch: attemptFetch(options.apiUrl, options.timeoutS * 1000, options.log) },
+        request: {
+            fetch: attemptFetch(options.apiUrl, Math.round(options.timeoutS * 1000), options.log)
+        },
         retry: RETRY_PLUGIN_OPTIONS,
         // plugin-throttling's limiters are shared by every client with the same id, and space writes
         // one second apart; a client of its own keeps one client's retries from delaying another's.
@@ -11252,19 +11257,32 @@ function safeHeaders(headers) {
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
 
 
+/** Shorter starts of a secret are too common to hide (and too short to be of use). */
+const MIN_HIDDEN_PREFIX = 4;
 /** Secrets seen so far; the failure message is scrubbed of each. */
 class Secrets {
     values = [];
     /** Masks a value for the rest of the job's log, and remembers it for `redact`. */
     add(value) {
-        if (value === '')
-            return;
-        core_setSecret(value);
-        this.values.push(value);
+        // Each part of a value with whitespace too: the runner masks what it is given, whole.
+        const parts = value.split(/\s+/).filter((part) => part.length >= MIN_HIDDEN_PREFIX);
+        for (const secret of new Set([value, ...parts])) {
+            if (secret === '' || this.values.includes(secret))
+                continue;
+            core_setSecret(secret);
+            this.values.push(secret);
+        }
     }
     /** Last line of defence: no message reaches the log with a secret in it, even outside a runner. */
     redact(message) {
-        return this.values.reduce((text, secret) => text.split(secret).join('***'), message);
+        return this.values.reduce((text, secret) => {
+            let redacted = text.split(secret).join('***');
+            // A secret cut short by `cut` ends right before its '…': hide any such start of it.
+            for (let length = secret.length - 1; length >= MIN_HIDDEN_PREFIX; length--) {
+                redacted = redacted.split(`${secret.slice(0, length)}…`).join('***…');
+            }
+            return redacted;
+        }, message);
     }
 }
 /** The inputs both actions declare, read once, with the token masked before anything else. */
@@ -11426,7 +11444,14 @@ function githubMessage(error) {
     if (typeof data === 'object' && data !== null && 'message' in data) {
         return JSON.stringify(String(data.message));
     }
-    return JSON.stringify(error.message.slice(0, 200));
+    return JSON.stringify(cut(error.message, 200));
+}
+/**
+ * The start of a long text, marked with '…'. `Secrets.redact` also hides a secret cut short right
+ * before that mark, which masking (whole values only) would miss.
+ */
+function cut(text, length) {
+    return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 function hint(error, { target, now }) {
     const headers = error.response.headers;
@@ -11538,6 +11563,7 @@ function ambiguity(search, target, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 /** A problem with the action's inputs, found before any request is sent. */
 class InputError extends Error {
     name = 'InputError';
@@ -11683,7 +11709,8 @@ function parseApiUrl(input, fromEnv) {
         throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
     }
     if (url.search !== '' || url.hash !== '') {
-        throw new InputError(`${source} is ${quote(value)}: remove its query or fragment. ${fix}`);
+        // Not echoed: a query is where a token pasted by mistake would be.
+        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
     }
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
         throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
@@ -11713,8 +11740,7 @@ function parseTimeout(value) {
 }
 /** Shows a value in an error, with control characters visible and long values cut short. */
 function quote(value) {
-    const shown = value.length > 120 ? `${value.slice(0, 120)}…` : value;
-    return JSON.stringify(shown);
+    return JSON.stringify(cut(value, 120));
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/inputs.ts
