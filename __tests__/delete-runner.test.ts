@@ -139,6 +139,53 @@ describe('findRunners', () => {
   })
 })
 
+describe('findRunners refuses answers that are not a list of runners', () => {
+  it.each([
+    [
+      'a login page',
+      () => nock(API).get(/.*/).reply(200, '<html>login</html>', { 'content-type': 'text/html' }),
+      'could not be read'
+    ],
+    [
+      'an object',
+      () =>
+        nock(API)
+          .get(/.*/)
+          .reply(200, { total_count: 1, runners: { id: 1 } }),
+      'is not a list of runners'
+    ],
+    [
+      'a runner without a name',
+      () =>
+        nock(API)
+          .get(/.*/)
+          .reply(200, { total_count: 1, runners: [{ id: 1, status: 'offline' }] }),
+      'lists a runner without a numeric id, a name and a status'
+    ],
+    [
+      'a runner that is not an object',
+      () =>
+        nock(API)
+          .get(/.*/)
+          .reply(200, { total_count: 1, runners: [null] }),
+      'lists a runner without'
+    ],
+    [
+      'a runner with a string id',
+      () =>
+        nock(API)
+          .get(/.*/)
+          .reply(200, { total_count: 1, runners: [{ id: '1', name: 'a', status: 'offline' }] }),
+      'lists a runner without'
+    ]
+  ])('%s', async (_, arrange, detail) => {
+    arrange()
+    await expect(findRunners(client(), org, 'a', { timeoutS: 5 })).rejects.toThrow(
+      `GitHub's answer to GET /orgs/octo-org/actions/runners ${detail}`
+    )
+  })
+})
+
 describe('ambiguity and describeRunner', () => {
   it('is undefined for one match and names every id for several', () => {
     const one = { matches: [offline(1, 'a')], nearMatches: [], pages: 1, listed: 1 }
@@ -219,15 +266,66 @@ describe('removeRunner', () => {
     expect(time.waits).toEqual([1000, 1500])
   })
 
-  it('reports a 422 without a message', async () => {
+  it('reports a 422 without a message for a runner listed as busy', async () => {
     nock(API).delete(path).reply(422, '')
+    await expect(
+      removeRunner(
+        client(),
+        org,
+        { ...offline(7, 'spot-7'), busy: true },
+        {
+          busyTimeoutS: 0,
+          timeoutS: 5,
+          log: () => {}
+        }
+      )
+    ).rejects.toThrow('is still running a job: GitHub answered 422. Wait for the job')
+  })
+
+  it('fails at once on a 422 that is not about a running job', async () => {
+    const api = nock(API).delete(path).reply(422, {
+      message: 'Validation Failed: runner is managed by GitHub',
+      documentation_url: 'x'
+    })
+    await expect(
+      removeRunner(client(), org, offline(7, 'spot-7'), {
+        busyTimeoutS: 60,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow('GitHub answered 422: "Validation Failed: runner is managed by GitHub"')
+    expect(api.isDone()).toBe(true)
+  })
+
+  it("is 'gone' when GitHub no longer knows the runner", async () => {
+    nock(API).delete(path).reply(404, { message: 'Not Found' })
     await expect(
       removeRunner(client(), org, offline(7, 'spot-7'), {
         busyTimeoutS: 0,
         timeoutS: 5,
         log: () => {}
       })
-    ).rejects.toThrow('is still running a job: GitHub answered 422. Wait for the job')
+    ).resolves.toBe('gone')
+  })
+
+  it("is 'deleted' when a retried attempt finds it gone: the lost attempt deleted it", async () => {
+    nock(API).delete(path).reply(502, {}).delete(path).reply(404, { message: 'Not Found' })
+    const retrying = createClient({
+      token: TOKEN,
+      apiUrl: API,
+      retries: 1,
+      timeoutS: 5,
+      log: { info() {}, debug() {} },
+      random: () => 0,
+      sleep: async () => undefined
+    })
+    await expect(
+      removeRunner(retrying, org, offline(7, 'spot-7'), {
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).resolves.toBe('deleted')
   })
 
   it('explains any other refusal', async () => {
@@ -306,6 +404,33 @@ describe('run', () => {
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
     expect(action.stdout()).toContain("set 'missing-ok: true' if it may be gone")
+  })
+
+  it('succeeds with deleted=false when the runner vanishes before the deletion', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>')))
+      .delete('/orgs/octo-org/actions/runners/7')
+      .reply(404, { message: 'Not Found' })
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runner-id<<.*\n7\n/s)
+    expect(action.stdout()).toContain('was deleted by something else after it was listed')
+  })
+
+  it('fails when the runner vanishes and missing-ok is false', async () => {
+    process.env['INPUT_MISSING-OK'] = 'false'
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>')))
+      .delete('/orgs/octo-org/actions/runners/7')
+      .reply(404, { message: 'Not Found' })
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(action.stdout()).toContain("Set 'missing-ok: true' to accept that.")
   })
 
   it('fails with no output when two runners have the name', async () => {

@@ -11326,6 +11326,15 @@ function targetName(target) {
 
 
 
+/** GitHub's answer was not one it documents; the message never includes the answer's values. */
+class AnswerError extends Error {
+    name = 'AnswerError';
+}
+/** An answer that is not GitHub's: most often a wrong 'api-url' or a proxy's own page. */
+function unexpectedAnswer(what, detail, consequence) {
+    return new AnswerError(`GitHub's answer to ${what} ${detail}, so ${consequence}. Check that 'api-url' points to a ` +
+        'GitHub REST API (or a proxy that passes its answers through unchanged), then run the job again.');
+}
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
@@ -11627,10 +11636,7 @@ function quote(value) {
 ;// CONCATENATED MODULE: ./src/remove-token.ts
 
 
-/** GitHub's answer did not hold a usable token; the message never includes the answer's values. */
-class AnswerError extends Error {
-    name = 'AnswerError';
-}
+
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 async function mintRemoveToken(client, target, { timeoutS, mask, now = Date.now }) {
     const route = removeTokenRoute(target);
@@ -11650,9 +11656,7 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
  * `mask` is given the token as soon as there is one, before any other check can fail.
  */
 function parseAnswer(data, what, mask) {
-    const problem = (detail) => new AnswerError(`GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
-        "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers " +
-        'through unchanged), then run the job again.');
+    const problem = (detail) => unexpectedAnswer(what, detail, 'no token was minted that this step can use');
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         throw problem('is not a JSON object');
     }

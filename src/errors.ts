@@ -22,6 +22,19 @@ export interface Attempt {
   now: number
 }
 
+/** GitHub's answer was not one it documents; the message never includes the answer's values. */
+export class AnswerError extends Error {
+  override name = 'AnswerError'
+}
+
+/** An answer that is not GitHub's: most often a wrong 'api-url' or a proxy's own page. */
+export function unexpectedAnswer(what: string, detail: string, consequence: string): AnswerError {
+  return new AnswerError(
+    `GitHub's answer to ${what} ${detail}, so ${consequence}. Check that 'api-url' points to a ` +
+      'GitHub REST API (or a proxy that passes its answers through unchanged), then run the job again.'
+  )
+}
+
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 export class RequestFailedError extends Error {
   override name = 'RequestFailedError'

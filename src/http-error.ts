@@ -9,7 +9,7 @@ export interface HttpError {
 
 // Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
 // another realm (a VM context, as under Jest) are not instances of this realm's Error.
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 

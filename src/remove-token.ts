@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js'
-import { failureExplainer } from './errors.js'
+import { AnswerError, failureExplainer, unexpectedAnswer } from './errors.js'
 import { removeTokenRoute, requestLine, type Target } from './target.js'
 
 /** A minted remove token, exactly as GitHub returned it. */
@@ -8,10 +8,7 @@ export interface RemoveToken {
   expiresAt: string
 }
 
-/** GitHub's answer did not hold a usable token; the message never includes the answer's values. */
-export class AnswerError extends Error {
-  override name = 'AnswerError'
-}
+export { AnswerError }
 
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 export async function mintRemoveToken(
@@ -45,12 +42,8 @@ export function parseAnswer(
   what: string,
   mask: (token: string) => void
 ): RemoveToken {
-  const problem = (detail: string): AnswerError =>
-    new AnswerError(
-      `GitHub's answer to ${what} ${detail}, so no token was minted that this step can use. ` +
-        "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers " +
-        'through unchanged), then run the job again.'
-    )
+  const problem = (detail: string) =>
+    unexpectedAnswer(what, detail, 'no token was minted that this step can use')
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw problem('is not a JSON object')
   }

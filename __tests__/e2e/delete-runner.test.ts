@@ -107,6 +107,15 @@ describe('leaves every runner alone', () => {
     expect(run.log).toContain("No runner of repository octo-org/hello-world is named 'gone-1'")
   })
 
+  it('when something else deletes it after it is listed: success, deleted=false', async () => {
+    const { registry, simulator } = await setUp([runner(7, 'spot-7')], { vanishAfterListing: [7] })
+    const run = await deleteRunner(simulator, { 'runner-name': 'spot-7' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toEqual({ deleted: 'false', 'runner-id': '7', 'runner-status': 'offline' })
+    expect(registry.deleted).toEqual([])
+    expect(run.log).toContain('was deleted by something else after it was listed')
+  })
+
   it('when none has the name, without missing-ok: an error', async () => {
     const { registry, simulator } = await setUp([runner(1, 'build-1')])
     const run = await deleteRunner(simulator, { 'runner-name': 'gone-1', 'missing-ok': 'false' })

@@ -17,6 +17,8 @@ export interface RegistryOptions {
   filterByName?: boolean
   /** How many delete attempts of a runner are answered 422 (busy) before it is deleted. */
   busyFor?: Record<number, number>
+  /** Runners something else deletes right after they are listed (a race with another teardown). */
+  vanishAfterListing?: number[]
 }
 
 export function runner(
@@ -62,12 +64,17 @@ export class RunnerRegistry {
       ...(current < last ? [link(current + 1, 'next'), link(last, 'last')] : []),
       ...(current > 1 ? [link(1, 'first'), link(current - 1, 'prev')] : [])
     ]
+    const listedRunners = all.slice((current - 1) * size, current * size)
+    for (const id of this.options.vanishAfterListing ?? []) {
+      const index = this.runners.findIndex((r) => r.id === id)
+      if (index >= 0) this.runners.splice(index, 1)
+    }
     return {
       status: 200,
       headers: links.length > 0 ? { link: links.join(', ') } : {},
       json: {
         total_count: all.length,
-        runners: all.slice((current - 1) * size, current * size).map((r) => ({
+        runners: listedRunners.map((r) => ({
           ...r,
           os: 'linux',
           labels: [{ id: 1, name: 'self-hosted', type: 'read-only' }]

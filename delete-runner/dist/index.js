@@ -11397,6 +11397,15 @@ const REQUIRED_PERMISSION = {
 
 
 
+/** GitHub's answer was not one it documents; the message never includes the answer's values. */
+class AnswerError extends Error {
+    name = 'AnswerError';
+}
+/** An answer that is not GitHub's: most often a wrong 'api-url' or a proxy's own page. */
+function unexpectedAnswer(what, detail, consequence) {
+    return new AnswerError(`GitHub's answer to ${what} ${detail}, so ${consequence}. Check that 'api-url' points to a ` +
+        'GitHub REST API (or a proxy that passes its answers through unchanged), then run the job again.');
+}
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
@@ -11517,6 +11526,7 @@ function ssoAdvice(header) {
 ;// CONCATENATED MODULE: ./src/delete-runner/find-runner.ts
 
 
+
 const PER_PAGE = 100;
 /**
  * Lists the target's runners, page after page to the last, asking GitHub to filter by name
@@ -11526,6 +11536,7 @@ async function findRunners(client, target, name, { timeoutS, now = Date.now }) {
     const route = listRunnersRoute(target);
     const search = { matches: [], nearMatches: [], pages: 0, listed: 0 };
     const explain = failureExplainer(target, route, timeoutS, now);
+    const notAList = (detail) => unexpectedAnswer(requestLine(route), detail, 'the runner could not be looked for');
     try {
         const pages = client.paginate.iterator(route.route, {
             ...route.params,
@@ -11534,8 +11545,18 @@ async function findRunners(client, target, name, { timeoutS, now = Date.now }) {
         });
         for await (const page of pages) {
             search.pages += 1;
-            for (const { id, name: runnerName, status, busy } of page.data) {
-                const runner = { id, name: runnerName, status, busy };
+            if (!Array.isArray(page.data))
+                throw notAList('is not a list of runners');
+            for (const item of page.data) {
+                if (!isRunner(item)) {
+                    throw notAList('lists a runner without a numeric id, a name and a status');
+                }
+                const runner = {
+                    id: item.id,
+                    name: item.name,
+                    status: item.status,
+                    busy: item.busy === true
+                };
                 search.listed += 1;
                 if (runner.name === name)
                     search.matches.push(runner);
@@ -11545,9 +11566,21 @@ async function findRunners(client, target, name, { timeoutS, now = Date.now }) {
         }
     }
     catch (error) {
+        if (error instanceof AnswerError)
+            throw error;
+        // Octokit's pagination reads the answer's shape itself and throws a plain error on a body
+        // that is not JSON; only an error of a request carries the request.
+        if (!isObject(error) || !('request' in error)) {
+            throw notAList(`could not be read (${messageOf(error)})`);
+        }
         throw explain(error);
     }
     return search;
+}
+function isRunner(item) {
+    if (!isObject(item))
+        return false;
+    return (typeof item.id === 'number' && typeof item.name === 'string' && typeof item.status === 'string');
 }
 function describeRunner(runner) {
     return `'${runner.name}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`;
@@ -11795,6 +11828,8 @@ function parseBusyTimeout(value) {
 
 /** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
 const BUSY_WAIT_CAP_MS = 15_000;
+/** GitHub's words for a runner that cannot be deleted because it is running a job. */
+const BUSY = /running a job|\bbusy\b/i;
 /**
  * `DELETE .../actions/runners/{runner_id}`. GitHub answers 422 while the runner is running a job;
  * that is tried again until `busyTimeoutS` has passed (the retry policy never retries a 422:
@@ -11809,10 +11844,14 @@ async function removeRunner(client, target, runner, options) {
     for (let busyAttempt = 1;; busyAttempt++) {
         try {
             await client.request(route.route, route.params);
-            return;
+            return 'deleted';
         }
         catch (error) {
-            if (!isHttpError(error) || error.status !== 422)
+            if (isHttpError(error) && error.status === 404) {
+                // After an attempt whose answer was lost (retried), the deletion was that attempt's.
+                return Number(error.attempts) > 1 ? 'deleted' : 'gone';
+            }
+            if (!isHttpError(error) || error.status !== 422 || !isBusy(error, runner))
                 throw explain(error);
             const left = deadline - now();
             if (left <= 0)
@@ -11823,6 +11862,10 @@ async function removeRunner(client, target, runner, options) {
             await sleep(waitMs);
         }
     }
+}
+/** Octokit's error message holds GitHub's message. */
+function isBusy(error, runner) {
+    return runner.busy || BUSY.test(error.message);
 }
 function stillBusy(runner, target, busyTimeoutS, error) {
     const data = error.response.data;
@@ -11882,7 +11925,17 @@ function run() {
                 'true: refusing to delete it. Stop the runner first (or deregister it from its host with ' +
                 "a remove token), or set 'only-offline: false' to delete it anyway.");
         }
-        await removeRunner(client, target, runner, { ...inputs, log: info });
+        const removal = await removeRunner(client, target, runner, { ...inputs, log: info });
+        if (removal === 'gone') {
+            const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it was ` +
+                'listed (another teardown, or the runner itself if it is ephemeral).';
+            if (!inputs.missingOk)
+                throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
+            info(`${gone} Nothing left to delete ('missing-ok' is true).`);
+            setOutputs(false, String(runner.id), runner.status);
+            await publishSummary(() => summarise(gone));
+            return;
+        }
         info(`Deleted runner ${describeRunner(runner)} from ${where}`);
         setOutputs(true, String(runner.id), runner.status);
         await publishSummary(() => summarise(`Deleted runner ${describeRunner(runner)} from ${where}.`));

@@ -1,6 +1,7 @@
 import type { GitHubClient } from '../client.js'
-import { failureExplainer } from '../errors.js'
-import { describeTarget, listRunnersRoute, type Target } from '../target.js'
+import { AnswerError, failureExplainer, unexpectedAnswer } from '../errors.js'
+import { isObject, messageOf } from '../http-error.js'
+import { describeTarget, listRunnersRoute, requestLine, type Target } from '../target.js'
 
 /** A self-hosted runner as GitHub lists it (the fields this action reads). */
 export interface Runner {
@@ -34,6 +35,8 @@ export async function findRunners(
   const route = listRunnersRoute(target)
   const search: Search = { matches: [], nearMatches: [], pages: 0, listed: 0 }
   const explain = failureExplainer(target, route, timeoutS, now)
+  const notAList = (detail: string) =>
+    unexpectedAnswer(requestLine(route), detail, 'the runner could not be looked for')
   try {
     const pages = client.paginate.iterator(route.route, {
       ...route.params,
@@ -42,17 +45,39 @@ export async function findRunners(
     })
     for await (const page of pages) {
       search.pages += 1
-      for (const { id, name: runnerName, status, busy } of page.data as unknown as Runner[]) {
-        const runner: Runner = { id, name: runnerName, status, busy }
+      if (!Array.isArray(page.data)) throw notAList('is not a list of runners')
+      for (const item of page.data as unknown[]) {
+        if (!isRunner(item)) {
+          throw notAList('lists a runner without a numeric id, a name and a status')
+        }
+        const runner: Runner = {
+          id: item.id,
+          name: item.name,
+          status: item.status,
+          busy: item.busy === true
+        }
         search.listed += 1
         if (runner.name === name) search.matches.push(runner)
         else if (runner.name.toLowerCase() === name.toLowerCase()) search.nearMatches.push(runner)
       }
     }
   } catch (error) {
+    if (error instanceof AnswerError) throw error
+    // Octokit's pagination reads the answer's shape itself and throws a plain error on a body
+    // that is not JSON; only an error of a request carries the request.
+    if (!isObject(error) || !('request' in error)) {
+      throw notAList(`could not be read (${messageOf(error)})`)
+    }
     throw explain(error)
   }
   return search
+}
+
+function isRunner(item: unknown): item is Runner {
+  if (!isObject(item)) return false
+  return (
+    typeof item.id === 'number' && typeof item.name === 'string' && typeof item.status === 'string'
+  )
 }
 
 export function describeRunner(runner: Runner): string {

@@ -57,7 +57,17 @@ export function run(): Promise<void> {
           "a remove token), or set 'only-offline: false' to delete it anyway."
       )
     }
-    await removeRunner(client, target, runner, { ...inputs, log: core.info })
+    const removal = await removeRunner(client, target, runner, { ...inputs, log: core.info })
+    if (removal === 'gone') {
+      const gone =
+        `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it was ` +
+        'listed (another teardown, or the runner itself if it is ephemeral).'
+      if (!inputs.missingOk) throw new Error(`${gone} Set 'missing-ok: true' to accept that.`)
+      core.info(`${gone} Nothing left to delete ('missing-ok' is true).`)
+      setOutputs(false, String(runner.id), runner.status)
+      await publishSummary(() => summarise(gone))
+      return
+    }
     core.info(`Deleted runner ${describeRunner(runner)} from ${where}`)
     setOutputs(true, String(runner.id), runner.status)
     await publishSummary(() => summarise(`Deleted runner ${describeRunner(runner)} from ${where}.`))

@@ -1,6 +1,7 @@
 import type { GitHubClient } from '../client.js'
 import { failureExplainer, RequestFailedError } from '../errors.js'
 import { isHttpError } from '../http-error.js'
+import type { Attempted } from '../retry-policy.js'
 import { deleteRunnerRoute, describeTarget, type Target } from '../target.js'
 import type { Runner } from './find-runner.js'
 
@@ -16,6 +17,15 @@ export interface RemoveOptions {
 const BUSY_WAIT_CAP_MS = 15_000
 
 /**
+ * `deleted`, or `gone`: GitHub no longer knows the runner (404), because something else deleted
+ * it after it was listed (another teardown, or the runner itself when it is ephemeral).
+ */
+export type Removal = 'deleted' | 'gone'
+
+/** GitHub's words for a runner that cannot be deleted because it is running a job. */
+const BUSY = /running a job|\bbusy\b/i
+
+/**
  * `DELETE .../actions/runners/{runner_id}`. GitHub answers 422 while the runner is running a job;
  * that is tried again until `busyTimeoutS` has passed (the retry policy never retries a 422:
  * only this step knows that one means "busy").
@@ -25,7 +35,7 @@ export async function removeRunner(
   target: Target,
   runner: Runner,
   options: RemoveOptions
-): Promise<void> {
+): Promise<Removal> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
   const route = deleteRunnerRoute(target, runner.id)
@@ -34,9 +44,14 @@ export async function removeRunner(
   for (let busyAttempt = 1; ; busyAttempt++) {
     try {
       await client.request(route.route, route.params)
-      return
+      return 'deleted'
     } catch (error) {
-      if (!isHttpError(error) || error.status !== 422) throw explain(error)
+      if (isHttpError(error) && error.status === 404) {
+        // After an attempt whose answer was lost (retried), the deletion was that attempt's.
+        return Number((error as Attempted).attempts) > 1 ? 'deleted' : 'gone'
+      }
+      if (!isHttpError(error) || error.status !== 422 || !isBusy(error, runner))
+        throw explain(error)
       const left = deadline - now()
       if (left <= 0) throw stillBusy(runner, target, options.busyTimeoutS, error)
       const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1))
@@ -47,6 +62,11 @@ export async function removeRunner(
       await sleep(waitMs)
     }
   }
+}
+
+/** Octokit's error message holds GitHub's message. */
+function isBusy(error: { message: string }, runner: Runner): boolean {
+  return runner.busy || BUSY.test(error.message)
 }
 
 function stillBusy(
