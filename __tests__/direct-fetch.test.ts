@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { AnswerHeaders, directFetch } from '../src/direct-fetch.js'
+import { AnswerHeaders, directFetch, nextHop } from '../src/direct-fetch.js'
 
 const API = 'https://api.github.test'
 
@@ -78,8 +78,10 @@ describe('on loopback servers', () => {
     ).rejects.toMatchObject({ name: 'TimeoutError' })
   })
 
-  it("hands a redirect to Node's fetch, which follows it", async () => {
+  it('follows a redirect without sending the redirected request again', async () => {
+    const seen: string[] = []
     const url = await serve((req, res) => {
+      seen.push(`${req.method} ${req.url}`)
       if (req.url === '/old') {
         res.writeHead(307, { location: '/new' }).end()
       } else {
@@ -89,6 +91,7 @@ describe('on loopback servers', () => {
     const response = await directFetch(`${url}/old`, { method: 'POST' })
     expect(response.status).toBe(201)
     expect(await response.json()).toEqual({ path: '/new' })
+    expect(seen).toEqual(['POST /old', 'POST /new'])
   })
 
   it('returns a redirect as it is when asked not to follow', async () => {
@@ -104,4 +107,41 @@ it('keeps header values as given', () => {
     ['a', '1'],
     ['b', '2, 3']
   ])
+})
+
+describe('nextHop', () => {
+  const from = new URL('https://api.github.test/repos/old/name/actions/runners/remove-token')
+  const init = { method: 'POST', headers: { authorization: 'token T', accept: 'x' }, body: 'b' }
+
+  it.each([
+    [307, 'POST', 'b'],
+    [308, 'POST', 'b'],
+    [301, 'GET', undefined],
+    [302, 'GET', undefined],
+    [303, 'GET', undefined]
+  ])('a %i makes the next hop a %s', (status, method, body) => {
+    const [next, request] = nextHop(
+      from,
+      status,
+      '/repos/new/name/actions/runners/remove-token',
+      init
+    )
+    expect(next.href).toBe('https://api.github.test/repos/new/name/actions/runners/remove-token')
+    expect(request).toMatchObject({
+      method,
+      body,
+      headers: { authorization: 'token T', accept: 'x' }
+    })
+  })
+
+  it('keeps a GET a GET, and a 303 of HEAD a HEAD', () => {
+    expect(nextHop(from, 301, '/x', {})[1].method).toBe('GET')
+    expect(nextHop(from, 303, '/x', { method: 'HEAD' })[1].method).toBe('HEAD')
+  })
+
+  it('drops the credential for another origin', () => {
+    const [next, request] = nextHop(from, 307, 'https://elsewhere.test/x', init)
+    expect(next.origin).toBe('https://elsewhere.test')
+    expect(request.headers).toEqual({ accept: 'x' })
+  })
 })

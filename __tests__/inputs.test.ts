@@ -91,7 +91,7 @@ describe('logins (owner, org)', () => {
     expect(parse({ owner: login, repo: 'r' }).target).toMatchObject({ owner: login })
   })
 
-  it.each(['-octo', 'octo-', 'oc--to', 'oc_to', 'oc.to', 'oc to', 'x'.repeat(40), 'ökto', 'a\nb'])(
+  it.each(['-octo', 'octo-', 'oc--to', 'oc.to', 'oc to', 'x'.repeat(40), 'ökto', 'a\nb'])(
     'refuses %p, naming the input and the rule',
     (login) => {
       expect(refusal({ org: login })).toContain(`Input 'org' is ${JSON.stringify(login)}`)
@@ -102,6 +102,24 @@ describe('logins (owner, org)', () => {
       expect(owner).toContain('at most 39 characters')
     }
   )
+
+  it.each(['mona_octo', 'octo-cat_acme1', 'm_x'])('takes the managed-user owner %p', (owner) => {
+    expect(parse({ owner, repo: 'r' }).target).toMatchObject({ owner })
+    expect(parse({}, { GITHUB_REPOSITORY: `${owner}/dotfiles` }).target).toMatchObject({ owner })
+  })
+
+  it.each(['_octo', 'octo_', 'mona_octo_x', 'mo-_x', 'mona_oc-to'])(
+    'refuses the owner %p',
+    (owner) => {
+      expect(refusal({ owner, repo: 'r' })).toContain("(a managed user's login ends in _SHORTCODE)")
+    }
+  )
+
+  it('refuses a managed-user form for an organization', () => {
+    expect(refusal({ org: 'mona_octo' })).toContain(
+      'Input \'org\' is "mona_octo", which is not a GitHub login'
+    )
+  })
 
   it('cuts a very long value short in the message', () => {
     const message = refusal({ org: 'y'.repeat(5000) })

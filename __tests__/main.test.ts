@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import nock from 'nock'
 import { closedPort } from './e2e/support.ts'
 import { run } from '../src/main.js'
-import { Secrets } from '../src/step.js'
+import { Secrets, warnIfUnencrypted } from '../src/step.js'
 import { inProcessAction } from './in-process.ts'
 
 const API = 'https://api.github.test'
@@ -110,6 +110,19 @@ it('explains a connection that fails before GitHub answers', async () => {
   expect(process.exitCode).toBe(1)
   expect(action.stdout()).toContain('failed: the connection failed before GitHub answered: ')
   expect(action.stdout()).toContain('ECONNREFUSED')
+})
+
+describe('warnIfUnencrypted', () => {
+  it.each([
+    ['http://ghes.example.com/api/v3', true],
+    ['https://ghes.example.com/api/v3', false],
+    ['http://127.0.0.1:8080', false],
+    ['http://localhost:8080', false],
+    ['http://[::1]:8080', false]
+  ])('%s: warns %p', (apiUrl, warns) => {
+    warnIfUnencrypted(apiUrl)
+    expect(action.stdout().includes('::warning::')).toBe(warns)
+  })
 })
 
 describe('Secrets', () => {

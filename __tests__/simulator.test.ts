@@ -12,6 +12,7 @@ import {
   type Responder,
   type Simulator
 } from '../tools/github-simulator.ts'
+import { renderLog } from '../tools/run-action.ts'
 
 const AUTH = { authorization: 'token ghp_simulatorTest' }
 const REPO_PATH = '/repos/octo/hello/actions/runners/remove-token'
@@ -251,5 +252,17 @@ describe('Contract', () => {
       params: { org: 'oct-o' },
       query: {}
     })
+  })
+})
+
+describe('renderLog', () => {
+  it('masks each line with the values registered before it, as the runner does', () => {
+    const stdout =
+      'early SECRET\n::add-mask::SECRET\nlate SECRET\n::debug::x%25y%0Az\n::warning::careful\n::set-output name=a::b'
+    expect(renderLog(stdout, true)).toEqual({
+      log: 'early SECRET\nlate ***\n##[debug]x%y\nz\nWarning: careful\n::set-output name=a::b',
+      masked: ['SECRET']
+    })
+    expect(renderLog('::debug::hidden\nshown', false).log).toBe('shown')
   })
 })

@@ -10968,7 +10968,9 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
  *
  * It implements what Octokit's request reads of a fetch answer (status, url, headers, text(),
  * arrayBuffer(), json()), errors shaped as fetch's (TypeError with the cause; the signal's reason
- * when aborted), and hands redirects to Node's fetch, which follows them by the fetch standard.
+ * when aborted). A redirect's next hop is made as fetch makes it (POST becomes GET on 301-303,
+ * the credential is dropped for another origin), then handed to Node's fetch, which follows any
+ * further redirects: the request that was answered with the redirect is never sent again.
  */
 
 
@@ -11012,9 +11014,25 @@ async function directFetch(url, init = {}) {
         req.end(init.body ?? undefined);
     });
     if (REDIRECTS.has(status) && headers.location && init.redirect !== 'manual') {
-        return globalThis.fetch(url, init);
+        return globalThis.fetch(...nextHop(target, status, headers.location, init));
     }
     return answer(url, status, statusText, new AnswerHeaders(headers), body);
+}
+/** The request a redirect asks for, by the fetch standard's rules for the first hop. */
+function nextHop(from, status, location, init) {
+    const next = new URL(location, from);
+    const method = init.method ?? 'GET';
+    const toGet = status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST';
+    const headers = Object.fromEntries(Object.entries(init.headers ?? {}).filter(([name]) => next.origin === from.origin || name.toLowerCase() !== 'authorization'));
+    return [
+        next,
+        {
+            ...init,
+            method: toGet ? 'GET' : method,
+            body: toGet ? undefined : init.body,
+            headers
+        }
+    ];
 }
 /** A fetch-like answer over a body that has been read in full. */
 function answer(url, status, statusText, headers, body) {
@@ -11461,6 +11479,8 @@ class InputError extends Error {
 const DEFAULT_API_URL = 'https://api.github.com';
 const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
 const LOGIN_MAX = 39;
+/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
+const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/;
 const REPO_NAME = /^[A-Za-z0-9._-]+$/;
 const REPO_MAX = 100;
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -11551,13 +11571,19 @@ function defaultRepository(repository) {
 function parseRepository(owner, repo) {
     return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) };
 }
+/**
+ * An organization's or user's login. A repository's owner may also be a managed user
+ * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
+ */
 function parseLogin(name, value) {
-    if (value.length <= LOGIN_MAX && LOGIN.test(value))
+    const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
+    if (value.length <= LOGIN_MAX && LOGIN.test(login))
         return value;
     throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
         `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
-        `characters. Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} ` +
-        'login as it appears in its URL, e.g. octo-org.');
+        `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
+        `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
+        'it appears in its URL, e.g. octo-org.');
 }
 function parseRepoName(value) {
     if (value.includes('/')) {
@@ -11740,6 +11766,15 @@ async function runStep(step) {
         setFailed(secrets.redact(messageOf(error)));
     }
 }
+/** The token goes in a header: over plain http, anyone on the way can read it. */
+function warnIfUnencrypted(apiUrl) {
+    const { protocol, hostname } = new URL(apiUrl);
+    const loopback = hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+    if (protocol === 'http:' && !loopback) {
+        warning(`'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
+            'Use https unless this network is trusted end to end.');
+    }
+}
 /** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
 async function publishSummary(write) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -11789,6 +11824,7 @@ function run() {
     return runStep(async (secrets) => {
         const inputs = parseInputs(readCommonInputs(secrets), process.env);
         const { target, apiUrl } = inputs;
+        warnIfUnencrypted(apiUrl);
         info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`);
         const client = createClient({ ...inputs, log: { info: info, debug: core_debug } });
         const minted = await mintRemoveToken(client, target, {

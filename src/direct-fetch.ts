@@ -9,7 +9,9 @@
  *
  * It implements what Octokit's request reads of a fetch answer (status, url, headers, text(),
  * arrayBuffer(), json()), errors shaped as fetch's (TypeError with the cause; the signal's reason
- * when aborted), and hands redirects to Node's fetch, which follows them by the fetch standard.
+ * when aborted). A redirect's next hop is made as fetch makes it (POST becomes GET on 301-303,
+ * the credential is dropped for another origin), then handed to Node's fetch, which follows any
+ * further redirects: the request that was answered with the redirect is never sent again.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
@@ -93,9 +95,38 @@ export async function directFetch(url: string, init: FetchInit = {}): Promise<Fe
     req.end(init.body ?? undefined)
   })
   if (REDIRECTS.has(status) && headers.location && init.redirect !== 'manual') {
-    return globalThis.fetch(url, init as RequestInit) as unknown as Promise<FetchResponse>
+    return globalThis.fetch(
+      ...nextHop(target, status, headers.location, init)
+    ) as unknown as Promise<FetchResponse>
   }
   return answer(url, status, statusText, new AnswerHeaders(headers), body)
+}
+
+/** The request a redirect asks for, by the fetch standard's rules for the first hop. */
+export function nextHop(
+  from: URL,
+  status: number,
+  location: string,
+  init: FetchInit
+): [URL, RequestInit] {
+  const next = new URL(location, from)
+  const method = init.method ?? 'GET'
+  const toGet =
+    status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'
+  const headers = Object.fromEntries(
+    Object.entries(init.headers ?? {}).filter(
+      ([name]) => next.origin === from.origin || name.toLowerCase() !== 'authorization'
+    )
+  )
+  return [
+    next,
+    {
+      ...init,
+      method: toGet ? 'GET' : method,
+      body: toGet ? undefined : init.body,
+      headers
+    } as RequestInit
+  ]
 }
 
 /** A fetch-like answer over a body that has been read in full. */

@@ -37,6 +37,8 @@ export class InputError extends Error {
 export const DEFAULT_API_URL = 'https://api.github.com'
 const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/
 const LOGIN_MAX = 39
+/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
+const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/
 const REPO_NAME = /^[A-Za-z0-9._-]+$/
 const REPO_MAX = 100
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
@@ -148,13 +150,19 @@ function parseRepository(owner: string, repo: string): Target {
   return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) }
 }
 
+/**
+ * An organization's or user's login. A repository's owner may also be a managed user
+ * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
+ */
 function parseLogin(name: 'owner' | 'org', value: string): string {
-  if (value.length <= LOGIN_MAX && LOGIN.test(value)) return value
+  const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value
+  if (value.length <= LOGIN_MAX && LOGIN.test(login)) return value
   throw new InputError(
     `Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
       `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
-      `characters. Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} ` +
-      'login as it appears in its URL, e.g. octo-org.'
+      `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
+      `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
+      'it appears in its URL, e.g. octo-org.'
   )
 }
 

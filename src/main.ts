@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { createClient } from './client.js'
 import { parseInputs } from './inputs.js'
 import { mintRemoveToken } from './remove-token.js'
-import { publishSummary, readCommonInputs, runStep } from './step.js'
+import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from './step.js'
 import { writeSummary } from './summary.js'
 import { describeTarget } from './target.js'
 
@@ -14,6 +14,7 @@ export function run(): Promise<void> {
   return runStep(async (secrets) => {
     const inputs = parseInputs(readCommonInputs(secrets), process.env)
     const { target, apiUrl } = inputs
+    warnIfUnencrypted(apiUrl)
     core.info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`)
 
     const client = createClient({ ...inputs, log: { info: core.info, debug: core.debug } })

@@ -60,6 +60,18 @@ export async function runStep(step: (secrets: Secrets) => Promise<void>): Promis
   }
 }
 
+/** The token goes in a header: over plain http, anyone on the way can read it. */
+export function warnIfUnencrypted(apiUrl: string): void {
+  const { protocol, hostname } = new URL(apiUrl)
+  const loopback = hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]'
+  if (protocol === 'http:' && !loopback) {
+    core.warning(
+      `'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
+        'Use https unless this network is trusted end to end.'
+    )
+  }
+}
+
 /** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
 export async function publishSummary(write: () => Promise<void>): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {

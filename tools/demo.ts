@@ -13,10 +13,24 @@ const SCOPES: Record<string, Record<string, string>> = {
   enterprise: { enterprise: 'octo-corp' }
 }
 
-const { values } = parseArgs({ options: { scope: { type: 'string', default: 'repository' } } })
-const scopeInputs = SCOPES[values.scope]
+const usage = `Usage: npm run demo [-- --scope ${Object.keys(SCOPES).join('|')}]`
+let scope: string
+try {
+  const { values } = parseArgs({
+    options: { scope: { type: 'string', default: 'repository' }, help: { type: 'boolean' } }
+  })
+  if (values.help) {
+    console.log(usage)
+    process.exit(0)
+  }
+  scope = values.scope
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`)
+  process.exit(2)
+}
+const scopeInputs = SCOPES[scope]
 if (!scopeInputs) {
-  console.error(`--scope must be one of: ${Object.keys(SCOPES).join(', ')}`)
+  console.error(`--scope must be one of: ${Object.keys(SCOPES).join(', ')}\n${usage}`)
   process.exit(2)
 }
 

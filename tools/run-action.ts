@@ -180,29 +180,34 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 const COMMAND = /^::([\w-]+)(?: [^:]*)?::(.*)$/
 
-/** The log a person sees on github.com: commands consumed or rendered, secrets masked. */
+/**
+ * The log a person sees on github.com: commands consumed or rendered, and each line masked with
+ * the values registered (`::add-mask::`) before it, as the runner masks; a value printed before
+ * its mask stays visible here too.
+ */
 export function renderLog(stdout: string, debug: boolean): { log: string; masked: string[] } {
   const masked: string[] = []
   const shown: string[] = []
+  const show = (line: string) =>
+    shown.push(
+      masked.reduce((text, secret) => (secret ? text.split(secret).join('***') : text), line)
+    )
   for (const line of stdout.split('\n')) {
     const command = COMMAND.exec(line)
     if (!command) {
-      shown.push(line)
+      show(line)
       continue
     }
     const [, name, data = ''] = command
     const text = unescapeData(data)
     if (name === 'add-mask') masked.push(text)
     else if (name === 'debug') {
-      if (debug) shown.push(`##[debug]${text}`)
+      if (debug) show(`##[debug]${text}`)
     } else if (name === 'error' || name === 'warning' || name === 'notice') {
-      shown.push(`${name[0]?.toUpperCase()}${name.slice(1)}: ${text}`)
-    } else shown.push(line)
+      show(`${name[0]?.toUpperCase()}${name.slice(1)}: ${text}`)
+    } else show(line)
   }
-  const log = masked
-    .filter((secret) => secret !== '')
-    .reduce((text, secret) => text.split(secret).join('***'), shown.join('\n'))
-  return { log, masked }
+  return { log: shown.join('\n'), masked }
 }
 
 function unescapeData(data: string): string {

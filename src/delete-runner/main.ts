@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { createClient } from '../client.js'
-import { publishSummary, readCommonInputs, runStep } from '../step.js'
+import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../step.js'
 import { describeTarget } from '../target.js'
 import { ambiguity, describeRunner, findRunners } from './find-runner.js'
 import { parseDeleteInputs } from './inputs.js'
@@ -23,6 +23,7 @@ export function run(): Promise<void> {
       process.env
     )
     const { target, runnerName } = inputs
+    warnIfUnencrypted(inputs.apiUrl)
     const where = describeTarget(target)
     core.info(`Looking for runner '${runnerName}' in ${where} at ${inputs.apiUrl}`)
     const client = createClient({ ...inputs, log: { info: core.info, debug: core.debug } })
