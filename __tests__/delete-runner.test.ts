@@ -406,13 +406,17 @@ describe('run', () => {
     expect(action.stdout()).toContain("set 'missing-ok: true' if it may be gone")
   })
 
-  it('succeeds with deleted=false when the runner vanishes before the deletion', async () => {
+  /** GitHub lists the runner, then no longer knows it when it is deleted. */
+  const listedThenGone = () =>
     nock(API)
       .get('/orgs/octo-org/actions/runners')
       .query(true)
       .reply(200, listed(offline(7, 'spot-<7>')))
       .delete('/orgs/octo-org/actions/runners/7')
       .reply(404, { message: 'Not Found' })
+
+  it('succeeds with deleted=false when the runner vanishes before the deletion', async () => {
+    listedThenGone()
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runner-id<<.*\n7\n/s)
@@ -421,12 +425,7 @@ describe('run', () => {
 
   it('fails when the runner vanishes and missing-ok is false', async () => {
     process.env['INPUT_MISSING-OK'] = 'false'
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed(offline(7, 'spot-<7>')))
-      .delete('/orgs/octo-org/actions/runners/7')
-      .reply(404, { message: 'Not Found' })
+    listedThenGone()
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
