@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createClient } from '../src/client.js'
-import { RequestFailedError } from '../src/errors.js'
-import { AnswerError, mintRemoveToken, parseAnswer } from '../src/remove-token.js'
+import { AnswerError, RequestFailedError } from '../src/errors.js'
+import { mintRemoveToken, parseAnswer } from '../src/remove-token.js'
 import type { Target } from '../src/target.js'
 
 const API = 'https://api.github.test'

@@ -11662,7 +11662,6 @@ function quote(value) {
 ;// CONCATENATED MODULE: ./src/remove-token.ts
 
 
-
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 async function mintRemoveToken(client, target, { timeoutS, mask, now = Date.now }) {
     const route = removeTokenRoute(target);

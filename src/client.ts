@@ -11,7 +11,7 @@ import { USER_AGENT } from './version.js'
 export type GitHubClient = ReturnType<typeof getOctokit>
 
 /** The REST API version every request names (`X-GitHub-Api-Version`). */
-export const API_VERSION = '2022-11-28'
+const API_VERSION = '2022-11-28'
 
 export interface Log {
   info(line: string): void

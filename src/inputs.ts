@@ -34,7 +34,7 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
-export const DEFAULT_API_URL = 'https://api.github.com'
+const DEFAULT_API_URL = 'https://api.github.com'
 const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/
 const LOGIN_MAX = 39
 /** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
@@ -227,10 +227,10 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
   return url.href.replace(/\/+$/, '')
 }
 
-export const DEFAULT_RETRIES = 3
-export const MAX_RETRIES = 10
-export const DEFAULT_TIMEOUT_S = 30
-export const MAX_TIMEOUT_S = 300
+const DEFAULT_RETRIES = 3
+const MAX_RETRIES = 10
+const DEFAULT_TIMEOUT_S = 30
+const MAX_TIMEOUT_S = 300
 
 function parseRetries(value: string): number {
   if (value === '') return DEFAULT_RETRIES

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js'
-import { AnswerError, failureExplainer, unexpectedAnswer } from './errors.js'
+import { failureExplainer, unexpectedAnswer } from './errors.js'
 import { removeTokenRoute, requestLine, type Target } from './target.js'
 
 /** A minted remove token, exactly as GitHub returned it. */
@@ -7,8 +7,6 @@ export interface RemoveToken {
   token: string
   expiresAt: string
 }
-
-export { AnswerError }
 
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 export async function mintRemoveToken(

@@ -26,7 +26,7 @@ export interface DeleteInputs extends Inputs {
   missingOk: boolean
 }
 
-export const MAX_BUSY_TIMEOUT_S = 3600
+const MAX_BUSY_TIMEOUT_S = 3600
 const RUNNER_NAME_MAX = 256
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
