@@ -1,8 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { attemptFetch, createClient, type ClientOptions } from '../src/client.js'
-import type { Attempted } from '../src/retry-policy.js'
+import { attemptFetch, createClient, type ClientOptions } from '../src/github/client.js'
+import type { Attempted } from '../src/github/retry-policy.js'
 import { closedPort, startProxy } from './e2e/support.ts'
 
 const API = 'https://api.github.test'

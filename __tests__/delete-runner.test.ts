@@ -1,17 +1,17 @@
 /** delete-runner's modules, in process, against nock. */
 import nock from 'nock'
-import { createClient } from '../src/client.js'
-import { InputError } from '../src/inputs.js'
+import { createClient } from '../src/github/client.js'
+import { InputError } from '../src/edge/inputs.js'
 import {
   ambiguity,
   describeRunner,
   findRunners,
   type Runner
-} from '../src/delete-runner/find-runner.js'
-import { parseDeleteInputs, type RawDeleteInputs } from '../src/delete-runner/inputs.js'
-import { run } from '../src/delete-runner/main.js'
-import { removeRunner } from '../src/delete-runner/remove-runner.js'
-import type { Target } from '../src/target.js'
+} from '../src/operations/list-runners.js'
+import { parseDeleteInputs, type RawDeleteInputs } from '../src/actions/delete-runner-inputs.js'
+import { run } from '../src/actions/delete-runner.js'
+import { removeRunner } from '../src/operations/delete-runner.js'
+import type { Target } from '../src/github/target.js'
 import { inProcessAction } from './in-process.ts'
 
 const API = 'https://api.github.test'

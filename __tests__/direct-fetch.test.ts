@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { AnswerHeaders, directFetch, nextHop } from '../src/direct-fetch.js'
+import { AnswerHeaders, directFetch, nextHop } from '../src/github/transport.js'
 
 const API = 'https://api.github.test'
 

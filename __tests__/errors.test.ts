@@ -1,6 +1,6 @@
 import { RequestError } from '@octokit/request-error'
-import { explainFailure, type Attempt } from '../src/errors.js'
-import type { Target } from '../src/target.js'
+import { explainFailure, type Attempt } from '../src/github/errors.js'
+import type { Target } from '../src/github/target.js'
 
 const targets: Record<string, Target> = {
   repository: { scope: 'repository', owner: 'octo-org', repo: 'hello-world' },

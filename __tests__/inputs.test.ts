@@ -1,4 +1,4 @@
-import { InputError, parseInputs, type InputEnv, type RawInputs } from '../src/inputs.js'
+import { InputError, parseInputs, type InputEnv, type RawInputs } from '../src/edge/inputs.js'
 
 const TOKEN = 'ghp_inputsTestToken0000000000000000000000'
 const none: RawInputs = {

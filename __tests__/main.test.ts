@@ -1,8 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises'
 import nock from 'nock'
 import { closedPort } from './e2e/support.ts'
-import { run } from '../src/main.js'
-import { Secrets, warnIfUnencrypted } from '../src/step.js'
+import { run } from '../src/actions/remove-token.js'
+import { Secrets, warnIfUnencrypted } from '../src/edge/step.js'
 import { inProcessAction } from './in-process.ts'
 
 const API = 'https://api.github.test'

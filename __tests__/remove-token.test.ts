@@ -1,8 +1,8 @@
 import nock from 'nock'
-import { createClient } from '../src/client.js'
-import { AnswerError, RequestFailedError } from '../src/errors.js'
-import { mintRemoveToken, parseAnswer } from '../src/remove-token.js'
-import type { Target } from '../src/target.js'
+import { createClient } from '../src/github/client.js'
+import { AnswerError, RequestFailedError } from '../src/github/errors.js'
+import { mintRemoveToken, parseAnswer } from '../src/operations/mint.js'
+import type { Target } from '../src/github/target.js'
 
 const API = 'https://api.github.test'
 const TOKEN = 'ghp_removeTokenTest000000000000000000000'

@@ -5,8 +5,8 @@ import {
   isTransient,
   createRetryPolicy,
   MAX_RATE_LIMIT_WAIT_S
-} from '../src/retry-policy.js'
-import { rateLimitOf } from '../src/http-error.js'
+} from '../src/github/retry-policy.js'
+import { rateLimitOf } from '../src/github/http-error.js'
 
 function httpError(status: number, message = 'x', headers: Record<string, string> = {}) {
   return new RequestError(message, status, {

@@ -5,7 +5,7 @@ import {
   removeTokenRoute,
   requestLine,
   type Target
-} from '../src/target.js'
+} from '../src/github/target.js'
 
 const repository: Target = { scope: 'repository', owner: 'octo-org', repo: 'hello.world' }
 const organization: Target = { scope: 'organization', org: 'octo-org' }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from '../src/version.js'
+import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from '../src/github/version.js'
 
 it('sends the version package.json declares, under the action name', async () => {
   const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))

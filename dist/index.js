@@ -2654,20 +2654,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(150);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 150:
+/***/ 314:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10956,7 +10943,7 @@ throttling.triggersNotification = triggersNotification;
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/direct-fetch.ts
+;// CONCATENATED MODULE: ./src/github/transport.ts
 /**
  * The `fetch` Octokit uses when no proxy applies: one request over node:http or node:https.
  *
@@ -11049,7 +11036,7 @@ function answer(url, status, statusText, headers, body) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/http-error.ts
+;// CONCATENATED MODULE: ./src/github/http-error.ts
 /** Telling apart the ways a request to GitHub can fail. */
 // Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
 // another realm (a VM context, as under Jest) are not instances of this realm's Error.
@@ -11098,7 +11085,7 @@ function rateLimitOf(error) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/retry-policy.ts
+;// CONCATENATED MODULE: ./src/github/retry-policy.ts
 
 /** Requests that wait longer than this for a rate limit fail at once instead. */
 const MAX_RATE_LIMIT_WAIT_S = 60;
@@ -11178,13 +11165,13 @@ function describeFailure(error) {
     return failureReason(error);
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/github/version.ts
 /** Sent in the User-Agent so GitHub (and proxies) can tell which action made a request. */
 const ACTION_NAME = 'runner-remove-token';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
-;// CONCATENATED MODULE: ./src/client.ts
+;// CONCATENATED MODULE: ./src/github/client.ts
 
 
 
@@ -11271,7 +11258,7 @@ function safeHeaders(headers) {
     return shown.length > 0 ? ` (${shown.join(', ')})` : '';
 }
 
-;// CONCATENATED MODULE: ./src/permissions.ts
+;// CONCATENATED MODULE: ./src/github/permissions.ts
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
  * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
@@ -11285,7 +11272,7 @@ const REQUIRED_PERMISSION = {
         'and fine-grained PATs cannot manage enterprise runners)'
 };
 
-;// CONCATENATED MODULE: ./src/target.ts
+;// CONCATENATED MODULE: ./src/github/target.ts
 /** `.../actions/runners` of a target, the base of every runner endpoint. */
 function runners(target) {
     switch (target.scope) {
@@ -11340,7 +11327,7 @@ function targetName(target) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/github/errors.ts
 
 
 
@@ -11470,7 +11457,7 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/edge/inputs.ts
 
 /** A problem with the action's inputs, found before any request is sent. */
 class InputError extends Error {
@@ -11659,7 +11646,7 @@ function quote(value) {
     return JSON.stringify(cut(value, 120));
 }
 
-;// CONCATENATED MODULE: ./src/remove-token.ts
+;// CONCATENATED MODULE: ./src/operations/mint.ts
 
 
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
@@ -11708,7 +11695,7 @@ function isTimestamp(value) {
     return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
 }
 
-;// CONCATENATED MODULE: ./src/step.ts
+;// CONCATENATED MODULE: ./src/edge/step.ts
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
 
 
@@ -11788,7 +11775,7 @@ async function publishSummary(write) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/actions/remove-token-summary.ts
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
 async function writeSummary(summary, target, apiUrl, expiresAt) {
@@ -11807,7 +11794,7 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
         .write();
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/actions/remove-token.ts
 
 
 
@@ -11837,6 +11824,19 @@ function run() {
     });
 }
 
+
+/***/ }),
+
+/***/ 407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(314);
+
+await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -2654,20 +2654,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 548:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(584);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 584:
+/***/ 847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10956,7 +10943,7 @@ throttling.triggersNotification = triggersNotification;
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/direct-fetch.ts
+;// CONCATENATED MODULE: ./src/github/transport.ts
 /**
  * The `fetch` Octokit uses when no proxy applies: one request over node:http or node:https.
  *
@@ -11049,7 +11036,7 @@ function answer(url, status, statusText, headers, body) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/http-error.ts
+;// CONCATENATED MODULE: ./src/github/http-error.ts
 /** Telling apart the ways a request to GitHub can fail. */
 // Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
 // another realm (a VM context, as under Jest) are not instances of this realm's Error.
@@ -11098,7 +11085,7 @@ function rateLimitOf(error) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/retry-policy.ts
+;// CONCATENATED MODULE: ./src/github/retry-policy.ts
 
 /** Requests that wait longer than this for a rate limit fail at once instead. */
 const MAX_RATE_LIMIT_WAIT_S = 60;
@@ -11178,13 +11165,13 @@ function describeFailure(error) {
     return failureReason(error);
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/github/version.ts
 /** Sent in the User-Agent so GitHub (and proxies) can tell which action made a request. */
 const ACTION_NAME = 'runner-remove-token';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
-;// CONCATENATED MODULE: ./src/client.ts
+;// CONCATENATED MODULE: ./src/github/client.ts
 
 
 
@@ -11271,7 +11258,7 @@ function safeHeaders(headers) {
     return shown.length > 0 ? ` (${shown.join(', ')})` : '';
 }
 
-;// CONCATENATED MODULE: ./src/step.ts
+;// CONCATENATED MODULE: ./src/edge/step.ts
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
 
 
@@ -11351,7 +11338,7 @@ async function publishSummary(write) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/target.ts
+;// CONCATENATED MODULE: ./src/github/target.ts
 /** `.../actions/runners` of a target, the base of every runner endpoint. */
 function runners(target) {
     switch (target.scope) {
@@ -11406,7 +11393,7 @@ function targetName(target) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/permissions.ts
+;// CONCATENATED MODULE: ./src/github/permissions.ts
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
  * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
@@ -11420,7 +11407,7 @@ const REQUIRED_PERMISSION = {
         'and fine-grained PATs cannot manage enterprise runners)'
 };
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/github/errors.ts
 
 
 
@@ -11550,7 +11537,7 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/delete-runner/find-runner.ts
+;// CONCATENATED MODULE: ./src/operations/list-runners.ts
 
 
 
@@ -11622,7 +11609,7 @@ function ambiguity(search, target, name) {
         '(Settings > Actions > Runners), or give each runner a unique name.');
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/edge/inputs.ts
 
 /** A problem with the action's inputs, found before any request is sent. */
 class InputError extends Error {
@@ -11811,7 +11798,7 @@ function quote(value) {
     return JSON.stringify(cut(value, 120));
 }
 
-;// CONCATENATED MODULE: ./src/delete-runner/inputs.ts
+;// CONCATENATED MODULE: ./src/actions/delete-runner-inputs.ts
 
 const MAX_BUSY_TIMEOUT_S = 3600;
 const RUNNER_NAME_MAX = 256;
@@ -11857,7 +11844,7 @@ function parseBusyTimeout(value) {
         `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`);
 }
 
-;// CONCATENATED MODULE: ./src/delete-runner/remove-runner.ts
+;// CONCATENATED MODULE: ./src/operations/delete-runner.ts
 
 
 
@@ -11912,7 +11899,7 @@ function stillBusy(runner, target, busyTimeoutS, error) {
         "or set 'busy-timeout' to the seconds this step may wait for it.");
 }
 
-;// CONCATENATED MODULE: ./src/delete-runner/main.ts
+;// CONCATENATED MODULE: ./src/actions/delete-runner.ts
 
 
 
@@ -11990,6 +11977,19 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+
+/***/ }),
+
+/***/ 548:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(847);
+
+await (0,_actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -1,6 +1,6 @@
-import type { GitHubClient } from './client.js'
-import { failureExplainer, unexpectedAnswer } from './errors.js'
-import { removeTokenRoute, requestLine, type Target } from './target.js'
+import type { GitHubClient } from '../github/client.js'
+import { failureExplainer, unexpectedAnswer } from '../github/errors.js'
+import { removeTokenRoute, requestLine, type Target } from '../github/target.js'
 
 /** A minted remove token, exactly as GitHub returned it. */
 export interface RemoveToken {

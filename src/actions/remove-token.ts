@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
-import { createClient } from './client.js'
-import { parseInputs } from './inputs.js'
-import { mintRemoveToken } from './remove-token.js'
-import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from './step.js'
-import { writeSummary } from './summary.js'
-import { describeTarget } from './target.js'
+import { createClient } from '../github/client.js'
+import { parseInputs } from '../edge/inputs.js'
+import { mintRemoveToken } from '../operations/mint.js'
+import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../edge/step.js'
+import { writeSummary } from './remove-token-summary.js'
+import { describeTarget } from '../github/target.js'
 
 /**
  * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.

@@ -1,5 +1,5 @@
 import type * as core from '@actions/core'
-import { targetName, type Target } from './target.js'
+import { targetName, type Target } from '../github/target.js'
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
 export async function writeSummary(

@@ -1,6 +1,6 @@
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
 import * as core from '@actions/core'
-import { messageOf } from './http-error.js'
+import { messageOf } from '../github/http-error.js'
 import type { RawInputs } from './inputs.js'
 
 /** Shorter starts of a secret are too common to hide (and too short to be of use). */

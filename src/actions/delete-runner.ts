@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
-import { createClient } from '../client.js'
-import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../step.js'
-import { describeTarget } from '../target.js'
-import { ambiguity, describeRunner, findRunners } from './find-runner.js'
-import { parseDeleteInputs } from './inputs.js'
-import { removeRunner } from './remove-runner.js'
+import { createClient } from '../github/client.js'
+import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../edge/step.js'
+import { describeTarget } from '../github/target.js'
+import { ambiguity, describeRunner, findRunners } from '../operations/list-runners.js'
+import { parseDeleteInputs } from './delete-runner-inputs.js'
+import { removeRunner } from '../operations/delete-runner.js'
 
 /**
  * delete-runner: inputs -> target -> find the runner by exact name (every page) -> refuse what

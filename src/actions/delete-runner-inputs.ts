@@ -6,7 +6,7 @@ import {
   type InputEnv,
   type Inputs,
   type RawInputs
-} from '../inputs.js'
+} from '../edge/inputs.js'
 
 /** delete-runner's own inputs, as the runner passed them. */
 export interface RawDeleteInputs extends RawInputs {

@@ -1,9 +1,9 @@
-import type { GitHubClient } from '../client.js'
-import { failureExplainer, RequestFailedError } from '../errors.js'
-import { isHttpError } from '../http-error.js'
-import type { Attempted } from '../retry-policy.js'
-import { deleteRunnerRoute, describeTarget, type Target } from '../target.js'
-import type { Runner } from './find-runner.js'
+import type { GitHubClient } from '../github/client.js'
+import { failureExplainer, RequestFailedError } from '../github/errors.js'
+import { isHttpError } from '../github/http-error.js'
+import type { Attempted } from '../github/retry-policy.js'
+import { deleteRunnerRoute, describeTarget, type Target } from '../github/target.js'
+import type { Runner } from './list-runners.js'
 
 export interface RemoveOptions {
   busyTimeoutS: number

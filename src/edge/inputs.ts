@@ -1,5 +1,5 @@
-import { cut } from './errors.js'
-import type { Target } from './target.js'
+import { cut } from '../github/errors.js'
+import type { Target } from '../github/target.js'
 
 /** The action's inputs exactly as the runner passed them (already trimmed by `core.getInput`). */
 export interface RawInputs {

@@ -1,7 +1,7 @@
-import type { GitHubClient } from '../client.js'
-import { AnswerError, failureExplainer, unexpectedAnswer } from '../errors.js'
-import { isObject, messageOf } from '../http-error.js'
-import { describeTarget, listRunnersRoute, requestLine, type Target } from '../target.js'
+import type { GitHubClient } from '../github/client.js'
+import { AnswerError, failureExplainer, unexpectedAnswer } from '../github/errors.js'
+import { isObject, messageOf } from '../github/http-error.js'
+import { describeTarget, listRunnersRoute, requestLine, type Target } from '../github/target.js'
 
 /** A self-hosted runner as GitHub lists it (the fields this action reads). */
 export interface Runner {
