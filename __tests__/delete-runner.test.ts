@@ -2,14 +2,9 @@
 import nock from 'nock'
 import { createClient } from '../src/github/client.js'
 import { InputError } from '../src/edge/inputs.js'
-import {
-  ambiguity,
-  describeRunner,
-  findRunners,
-  type Runner
-} from '../src/operations/list-runners.js'
+import { listRunners, type Runner } from '../src/operations/list-runners.js'
 import { parseDeleteInputs, type RawDeleteInputs } from '../src/actions/delete-runner-inputs.js'
-import { run } from '../src/actions/delete-runner.js'
+import { describeRunner, run } from '../src/actions/delete-runner.js'
 import { removeRunner } from '../src/operations/delete-runner.js'
 import type { Target } from '../src/github/target.js'
 import { inProcessAction } from './in-process.ts'
@@ -22,14 +17,21 @@ const listed = (...runners: Runner[]) => ({
   total_count: runners.length,
   runners: runners.map((r) => ({ ...r, os: 'linux', labels }))
 })
-const offline = (id: number, name: string): Runner => ({ id, name, status: 'offline', busy: false })
+const offline = (id: number, name: string): Runner => ({
+  id,
+  name,
+  status: 'offline',
+  busy: false,
+  labels: []
+})
+const asListed = (runner: Runner): Runner => ({ ...runner, labels: ['self-hosted'] })
 const client = () =>
   createClient({
     token: TOKEN,
     apiUrl: API,
     retries: 0,
     timeoutS: 5,
-    log: { info() {}, debug() {} }
+    log: { info() {}, debug() {}, warning() {} }
   })
 
 beforeAll(() => nock.disableNetConnect())
@@ -111,93 +113,43 @@ describe('parseDeleteInputs', () => {
   })
 })
 
-describe('findRunners', () => {
-  it('follows every page and keeps exact matches, noting names that differ in case', async () => {
+describe('listRunners', () => {
+  it('follows every page with the name filter', async () => {
     nock(API)
       .get('/orgs/octo-org/actions/runners')
       .query({ name: 'spot-7', per_page: '100' })
-      .reply(200, listed(offline(1, 'Spot-7'), offline(2, 'other')), {
-        link: `<${API}/orgs/octo-org/actions/runners?name=spot-7&per_page=100&page=2>; rel="next"`
-      })
+      .reply(
+        200,
+        { ...listed(offline(1, 'Spot-7'), offline(2, 'other')), total_count: 3 },
+        {
+          link: `<${API}/orgs/octo-org/actions/runners?name=spot-7&per_page=100&page=2>; rel="next"`
+        }
+      )
       .get('/orgs/octo-org/actions/runners')
       .query({ name: 'spot-7', per_page: '100', page: '2' })
-      .reply(200, listed(offline(7, 'spot-7')))
-    const search = await findRunners(client(), org, 'spot-7', { timeoutS: 5 })
-    expect(search).toEqual({
-      matches: [offline(7, 'spot-7')],
-      nearMatches: [offline(1, 'Spot-7')],
-      pages: 2,
-      listed: 3
+      .reply(200, { ...listed(offline(7, 'spot-7')), total_count: 3 })
+    const listing = await listRunners(await client(), org, {
+      apiUrl: API,
+      timeoutS: 5,
+      name: 'spot-7'
+    })
+    expect(listing).toEqual({
+      runners: [offline(1, 'Spot-7'), offline(2, 'other'), offline(7, 'spot-7')].map(asListed),
+      pages: 2
     })
   })
 
   it('explains a refused listing', async () => {
     nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(404, { message: 'Not Found' })
-    await expect(findRunners(client(), org, 'x', { timeoutS: 5 })).rejects.toThrow(
+    await expect(listRunners(await client(), org, { apiUrl: API, timeoutS: 5 })).rejects.toThrow(
       'GET /orgs/octo-org/actions/runners for organization octo-org failed. GitHub answered 404'
     )
   })
 })
 
-describe('findRunners refuses answers that are not a list of runners', () => {
-  it.each([
-    [
-      'a login page',
-      () => nock(API).get(/.*/).reply(200, '<html>login</html>', { 'content-type': 'text/html' }),
-      'could not be read'
-    ],
-    [
-      'an object',
-      () =>
-        nock(API)
-          .get(/.*/)
-          .reply(200, { total_count: 1, runners: { id: 1 } }),
-      'is not a list of runners'
-    ],
-    [
-      'a runner without a name',
-      () =>
-        nock(API)
-          .get(/.*/)
-          .reply(200, { total_count: 1, runners: [{ id: 1, status: 'offline' }] }),
-      'lists a runner without a numeric id, a name and a status'
-    ],
-    [
-      'a runner that is not an object',
-      () =>
-        nock(API)
-          .get(/.*/)
-          .reply(200, { total_count: 1, runners: [null] }),
-      'lists a runner without'
-    ],
-    [
-      'a runner with a string id',
-      () =>
-        nock(API)
-          .get(/.*/)
-          .reply(200, { total_count: 1, runners: [{ id: '1', name: 'a', status: 'offline' }] }),
-      'lists a runner without'
-    ]
-  ])('%s', async (_, arrange, detail) => {
-    arrange()
-    await expect(findRunners(client(), org, 'a', { timeoutS: 5 })).rejects.toThrow(
-      `GitHub's answer to GET /orgs/octo-org/actions/runners ${detail}`
-    )
-  })
-})
-
-describe('ambiguity and describeRunner', () => {
-  it('is undefined for one match and names every id for several', () => {
-    const one = { matches: [offline(1, 'a')], nearMatches: [], pages: 1, listed: 1 }
-    expect(ambiguity(one, org, 'a')).toBeUndefined()
-    const two = { ...one, matches: [offline(1, 'a'), offline(2, 'a')] }
-    expect(ambiguity(two, org, 'a')).toContain(
-      "2 runners of organization octo-org are named 'a' (ids 1, 2)"
-    )
-  })
-
+describe('describeRunner', () => {
   it('says when a runner is busy', () => {
-    expect(describeRunner({ id: 3, name: 'b', status: 'online', busy: true })).toBe(
+    expect(describeRunner({ id: 3, name: 'b', status: 'online', busy: true, labels: [] })).toBe(
       "'b' (id 3, online, busy)"
     )
   })
@@ -225,7 +177,8 @@ describe('removeRunner', () => {
 
   it('deletes at once when GitHub allows it', async () => {
     const api = nock(API).delete(path).reply(204)
-    await removeRunner(client(), org, offline(7, 'spot-7'), {
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
       busyTimeoutS: 0,
       timeoutS: 5,
       log: () => {}
@@ -237,7 +190,8 @@ describe('removeRunner', () => {
     nock(API).delete(path).times(3).reply(422, busy).delete(path).reply(204)
     const time = clock()
     const lines: string[] = []
-    await removeRunner(client(), org, offline(7, 'spot-7'), {
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
       busyTimeoutS: 60,
       timeoutS: 5,
       log: (line) => lines.push(line),
@@ -250,10 +204,11 @@ describe('removeRunner', () => {
   })
 
   it('never waits past busy-timeout, then says so', async () => {
-    nock(API).delete(path).times(4).reply(422, busy, { 'x-github-request-id': 'R:1' })
+    nock(API).delete(path).times(4).reply(422, busy, { 'x-github-request-id': 'AB12:CD34:EF56' })
     const time = clock()
     await expect(
-      removeRunner(client(), org, offline(7, 'spot-7'), {
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
         busyTimeoutS: 2.5,
         timeoutS: 5,
         log: () => {},
@@ -261,7 +216,7 @@ describe('removeRunner', () => {
       })
     ).rejects.toThrow(
       "Runner 'spot-7' (id 7) of organization octo-org is still running a job after 2.5 s: GitHub " +
-        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID R:1).'
+        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID AB12:CD34:EF56).'
     )
     expect(time.waits).toEqual([1000, 1500])
   })
@@ -270,7 +225,7 @@ describe('removeRunner', () => {
     nock(API).delete(path).reply(422, '')
     await expect(
       removeRunner(
-        client(),
+        await client(),
         org,
         { ...offline(7, 'spot-7'), busy: true },
         {
@@ -288,7 +243,8 @@ describe('removeRunner', () => {
       documentation_url: 'x'
     })
     await expect(
-      removeRunner(client(), org, offline(7, 'spot-7'), {
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
         busyTimeoutS: 60,
         timeoutS: 5,
         log: () => {}
@@ -300,7 +256,8 @@ describe('removeRunner', () => {
   it("is 'gone' when GitHub no longer knows the runner", async () => {
     nock(API).delete(path).reply(404, { message: 'Not Found' })
     await expect(
-      removeRunner(client(), org, offline(7, 'spot-7'), {
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
         busyTimeoutS: 0,
         timeoutS: 5,
         log: () => {}
@@ -310,17 +267,18 @@ describe('removeRunner', () => {
 
   it("is 'deleted' when a retried attempt finds it gone: the lost attempt deleted it", async () => {
     nock(API).delete(path).reply(502, {}).delete(path).reply(404, { message: 'Not Found' })
-    const retrying = createClient({
+    const retrying = await createClient({
       token: TOKEN,
       apiUrl: API,
       retries: 1,
       timeoutS: 5,
-      log: { info() {}, debug() {} },
+      log: { info() {}, debug() {}, warning() {} },
       random: () => 0,
       sleep: async () => undefined
     })
     await expect(
       removeRunner(retrying, org, offline(7, 'spot-7'), {
+        apiUrl: API,
         busyTimeoutS: 0,
         timeoutS: 5,
         log: () => {}
@@ -331,7 +289,8 @@ describe('removeRunner', () => {
   it('explains any other refusal', async () => {
     nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' })
     await expect(
-      removeRunner(client(), org, offline(7, 'spot-7'), {
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
         busyTimeoutS: 30,
         timeoutS: 5,
         log: () => {}
@@ -344,7 +303,8 @@ describe('removeRunner', () => {
   it('waits with real timers by default', async () => {
     nock(API).delete(path).reply(422, busy).delete(path).reply(204)
     const started = Date.now()
-    await removeRunner(client(), org, offline(7, 'spot-7'), {
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
       busyTimeoutS: 5,
       timeoutS: 5,
       log: () => {}

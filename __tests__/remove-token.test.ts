@@ -12,8 +12,11 @@ const MINTED = {
 }
 const repository: Target = { scope: 'repository', owner: 'octo-org', repo: 'hello-world' }
 
+const log = { info() {}, debug() {}, warning() {} }
 const client = (apiUrl: string) =>
-  createClient({ token: TOKEN, apiUrl, retries: 0, timeoutS: 30, log: { info() {}, debug() {} } })
+  createClient({ token: TOKEN, apiUrl, retries: 0, timeoutS: 30, log })
+const mint = async (apiUrl: string, target: Target) =>
+  mintRemoveToken(await client(apiUrl), target, { apiUrl, timeoutS: 30, mask: () => {} })
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -48,9 +51,7 @@ describe('mintRemoveToken', () => {
         return true
       })
       .reply(201, MINTED)
-    await expect(
-      mintRemoveToken(client(API), target, { timeoutS: 30, mask: () => {} })
-    ).resolves.toEqual({
+    await expect(mint(API, target)).resolves.toEqual({
       token: MINTED.token,
       expiresAt: MINTED.expires_at
     })
@@ -62,12 +63,7 @@ describe('mintRemoveToken', () => {
     const api = nock('https://ghes.example.com')
       .post('/api/v3/orgs/octo-org/actions/runners/remove-token')
       .reply(201, MINTED)
-    const ghes = client('https://ghes.example.com/api/v3')
-    await mintRemoveToken(
-      ghes,
-      { scope: 'organization', org: 'octo-org' },
-      { timeoutS: 30, mask: () => {} }
-    )
+    await mint('https://ghes.example.com/api/v3', { scope: 'organization', org: 'octo-org' })
     expect(api.isDone()).toBe(true)
   })
 
@@ -77,14 +73,14 @@ describe('mintRemoveToken', () => {
       .reply(
         403,
         { message: 'Must have admin rights to Repository.' },
-        { 'x-github-request-id': 'AB:CD' }
+        { 'x-github-request-id': 'AB12:CD34:EF56' }
       )
-    const failure = mintRemoveToken(client(API), repository, { timeoutS: 30, mask: () => {} })
+    const failure = mint(API, repository)
     await expect(failure).rejects.toThrow(RequestFailedError)
     await expect(failure).rejects.toThrow(
       'POST /repos/octo-org/hello-world/actions/runners/remove-token for repository ' +
         'octo-org/hello-world failed. GitHub answered 403: "Must have admin rights to Repository." ' +
-        '(request ID AB:CD).'
+        '(request ID AB12:CD34:EF56).'
     )
   })
 
@@ -92,13 +88,25 @@ describe('mintRemoveToken', () => {
     nock(API)
       .post('/repos/octo-org/hello-world/actions/runners/remove-token')
       .reply(201, '<html>proxy login</html>', { 'content-type': 'text/html' })
-    await expect(
-      mintRemoveToken(client(API), repository, { timeoutS: 30, mask: () => {} })
-    ).rejects.toThrow(
+    await expect(mint(API, repository)).rejects.toThrow(
       "GitHub's answer to POST /repos/octo-org/hello-world/actions/runners/remove-token (status 201) is not a JSON object"
     )
   })
+
+  it('never counts a redirect without a Location as a mint', async () => {
+    nock(API).post('/repos/octo-org/hello-world/actions/runners/remove-token').reply(302, MINTED)
+    await expect(mint(API, repository)).rejects.toThrow('(a redirect) without saying where to')
+  })
+
+  it('never counts a 300 as a mint', async () => {
+    nock(API).post('/repos/octo-org/hello-world/actions/runners/remove-token').reply(300, MINTED)
+    await expect(mint(API, repository)).rejects.toThrow(
+      'is not the 201 GitHub documents for a minted token'
+    )
+  })
 })
+
+const NOT_ASCII = "has a 'token' that is not 1 to 1024 printable ASCII characters"
 
 describe('parseAnswer', () => {
   const expiresAt = MINTED.expires_at
@@ -110,16 +118,10 @@ describe('parseAnswer', () => {
     ['no token', { expires_at: expiresAt }, "has no 'token' string"],
     ['an empty token', { token: '', expires_at: expiresAt }, "has no 'token' string"],
     ['a numeric token', { token: 42, expires_at: expiresAt }, "has no 'token' string"],
-    [
-      'a token with a space',
-      { token: 'AB CD', expires_at: expiresAt },
-      "has a 'token' with whitespace"
-    ],
-    [
-      'a token with a line break',
-      { token: 'AB\nCD', expires_at: expiresAt },
-      "has a 'token' with whitespace"
-    ],
+    ['a token with a space', { token: 'AB CD', expires_at: expiresAt }, NOT_ASCII],
+    ['a token with a line break', { token: 'AB\nCD', expires_at: expiresAt }, NOT_ASCII],
+    ['a non-ASCII token', { token: 'ABC\u200bD', expires_at: expiresAt }, NOT_ASCII],
+    ['a token too long', { token: 'A'.repeat(1025), expires_at: expiresAt }, NOT_ASCII],
     ['no expires_at', { token: MINTED.token }, "has no 'expires_at' string"],
     [
       'a numeric expires_at',
@@ -135,12 +137,22 @@ describe('parseAnswer', () => {
       'an impossible date',
       { token: MINTED.token, expires_at: '2020-13-45T99:99:99Z' },
       "has an 'expires_at' that is not an ISO 8601 time"
+    ],
+    [
+      'a day that does not exist',
+      { token: MINTED.token, expires_at: '2030-02-31T00:00:00Z' },
+      "has an 'expires_at' that is not an ISO 8601 time"
+    ],
+    [
+      'an offset that does not exist',
+      { token: MINTED.token, expires_at: '2030-02-01T00:00:00+24:00' },
+      "has an 'expires_at' that is not an ISO 8601 time"
     ]
   ])('refuses an answer with %s', (_, data, text) => {
     const masked: string[] = []
     let thrown: unknown
     try {
-      parseAnswer(data, 'POST /x', masked.push.bind(masked))
+      parseAnswer(data, 201, 'application/json', 'POST /x', masked.push.bind(masked))
     } catch (error) {
       thrown = error
     }
@@ -158,10 +170,27 @@ describe('parseAnswer', () => {
   it.each(['2020-01-29T12:13:35.123-08:00', '2026-11-21T12:00:00Z', '2026-11-21T12:00:00+01:00'])(
     'takes expires_at %p exactly as GitHub sent it',
     (expiresAt) => {
-      expect(parseAnswer({ token: MINTED.token, expires_at: expiresAt }, 'x', () => {})).toEqual({
+      const data = { token: MINTED.token, expires_at: expiresAt }
+      expect(parseAnswer(data, 201, 'application/json', 'x', () => {})).toEqual({
         token: MINTED.token,
         expiresAt
       })
     }
   )
+
+  it('masks a token whole, even in an answer it refuses for its status or type', () => {
+    for (const [status, type] of [
+      [302, 'application/json'],
+      [201, 'text/html']
+    ] as const) {
+      const masked: string[] = []
+      expect(() =>
+        parseAnswer({ token: 'A B', expires_at: expiresAt }, status, type, 'x', (t) =>
+          masked.push(t)
+        )
+      ).toThrow(AnswerError)
+      expect(masked).toEqual(['A B'])
+    }
+    expect(() => parseAnswer(MINTED, 201, undefined, 'x', () => {})).toThrow('no content type')
+  })
 })

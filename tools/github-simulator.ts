@@ -200,7 +200,8 @@ function send(res: ServerResponse, answer: Answer): void {
   if (answer.json !== undefined && !hasHeader(headers, 'content-type')) {
     headers['content-type'] = 'application/json; charset=utf-8'
   }
-  if (!hasHeader(headers, 'x-github-request-id')) headers['x-github-request-id'] = 'SIM0:0000:0000'
+  if (!hasHeader(headers, 'x-github-request-id'))
+    headers['x-github-request-id'] = 'E2E0:0000:000000:000000:00000000'
   res.writeHead(answer.status, headers)
   res.end(body)
 }

@@ -267,7 +267,11 @@ const SCENARIOS: Record<string, Scenario> = {
     answer: (n, token) => (n === 1 ? error(502, 'Bad Gateway') : minted(token)),
     attempts: 2,
     succeeds: true,
-    words: ['##[debug]POST http://127.0.0.1:', ': 502 in ', 'x-github-request-id: SIM0:0000:0000'],
+    words: [
+      '##[debug]POST http://127.0.0.1:',
+      ': 502 in ',
+      'x-github-request-id: E2E0:0000:000000:000000:00000000'
+    ],
     boundS: 20
   }
 }

@@ -1,20 +1,22 @@
 import * as core from '@actions/core'
-import { createClient } from '../github/client.js'
+import { log } from '../edge/log.js'
+import { safeText, summaryText } from '../edge/safe-text.js'
 import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../edge/step.js'
-import { describeTarget } from '../github/target.js'
-import { ambiguity, describeRunner, findRunners } from '../operations/list-runners.js'
-import { parseDeleteInputs } from './delete-runner-inputs.js'
+import { createClient } from '../github/client.js'
+import { describeTarget, type Target } from '../github/target.js'
 import { removeRunner } from '../operations/delete-runner.js'
+import { listRunners, type Runner } from '../operations/list-runners.js'
+import { parseDeleteInputs } from './delete-runner-inputs.js'
 
 /**
- * delete-runner: inputs -> target -> find the runner by exact name (every page) -> refuse what
- * is unsafe (several matches, an online runner) -> delete it -> outputs -> summary.
+ * delete-runner: inputs -> target -> list every page -> find the runner by exact name -> refuse
+ * what is unsafe (several matches, an online runner) -> delete it -> outputs -> summary.
  */
 export function run(): Promise<void> {
-  return runStep(async (secrets) => {
+  return runStep(async (cleanup) => {
     const inputs = parseDeleteInputs(
       {
-        ...readCommonInputs(secrets),
+        ...readCommonInputs(),
         runnerName: core.getInput('runner-name'),
         onlyOffline: core.getInput('only-offline'),
         busyTimeout: core.getInput('busy-timeout'),
@@ -25,24 +27,28 @@ export function run(): Promise<void> {
     const { target, runnerName } = inputs
     warnIfUnencrypted(inputs.apiUrl)
     const where = describeTarget(target)
-    core.info(`Looking for runner '${runnerName}' in ${where} at ${inputs.apiUrl}`)
-    const client = createClient({ ...inputs, log: { info: core.info, debug: core.debug } })
+    log.info(`Looking for runner '${runnerName}' in ${where} at ${inputs.apiUrl}`)
+    const client = await createClient({ ...inputs, log })
+    cleanup(client.close)
 
-    const search = await findRunners(client, target, runnerName, inputs)
-    const refusal = ambiguity(search, target, runnerName)
-    if (refusal) throw new Error(refusal)
-    const [runner] = search.matches
+    const { runners } = await listRunners(client, target, { ...inputs, name: runnerName })
+    const matches = runners.filter((runner) => runner.name === runnerName)
+    if (matches.length > 1) throw new Error(ambiguity(matches, target, runnerName))
+    const [runner] = matches
     if (!runner) {
-      const near = search.nearMatches.map(describeRunner).join(', ')
+      const near = runners
+        .filter((listed) => listed.name.toLowerCase() === runnerName.toLowerCase())
+        .map(describeRunner)
+        .join(', ')
       const missing =
-        `No runner of ${where} is named '${runnerName}' (${search.listed} listed)` +
+        `No runner of ${where} is named '${runnerName}' (${runners.length} listed)` +
         (near ? `; ${near} differs only in case, and names are matched exactly.` : '.')
       if (!inputs.missingOk) {
         throw new Error(
           `${missing} Check 'runner-name', or set 'missing-ok: true' if it may be gone.`
         )
       }
-      core.info(`${missing} Nothing to delete ('missing-ok' is true).`)
+      log.info(`${missing} Nothing to delete ('missing-ok' is true).`)
       setOutputs(false, '', '')
       await publishSummary(() =>
         summarise(`No runner named '${runnerName}' in ${where}: nothing deleted.`)
@@ -50,7 +56,7 @@ export function run(): Promise<void> {
       return
     }
 
-    core.info(`Found runner ${describeRunner(runner)}`)
+    log.info(`Found runner ${describeRunner(runner)}`)
     if (inputs.onlyOffline && runner.status !== 'offline') {
       throw new Error(
         `Runner ${describeRunner(runner)} of ${where} is ${runner.status}, and 'only-offline' is ` +
@@ -58,21 +64,35 @@ export function run(): Promise<void> {
           "a remove token), or set 'only-offline: false' to delete it anyway."
       )
     }
-    const removal = await removeRunner(client, target, runner, { ...inputs, log: core.info })
+    const removal = await removeRunner(client, target, runner, { ...inputs, log: log.info })
     if (removal === 'gone') {
       const gone =
         `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it was ` +
         'listed (another teardown, or the runner itself if it is ephemeral).'
       if (!inputs.missingOk) throw new Error(`${gone} Set 'missing-ok: true' to accept that.`)
-      core.info(`${gone} Nothing left to delete ('missing-ok' is true).`)
+      log.info(`${gone} Nothing left to delete ('missing-ok' is true).`)
       setOutputs(false, String(runner.id), runner.status)
       await publishSummary(() => summarise(gone))
       return
     }
-    core.info(`Deleted runner ${describeRunner(runner)} from ${where}`)
+    log.info(`Deleted runner ${describeRunner(runner)} from ${where}`)
     setOutputs(true, String(runner.id), runner.status)
     await publishSummary(() => summarise(`Deleted runner ${describeRunner(runner)} from ${where}.`))
   })
+}
+
+/** `'spot-7' (id 42, offline)`, the name made safe to show. */
+export function describeRunner(runner: Runner): string {
+  return `'${safeText(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`
+}
+
+function ambiguity(matches: Runner[], target: Target, name: string): string {
+  const ids = matches.map((runner) => runner.id).join(', ')
+  return (
+    `${matches.length} runners of ${describeTarget(target)} are named '${name}' ` +
+    `(ids ${ids}): refusing to guess which one to delete. Remove the duplicates by hand ` +
+    '(Settings > Actions > Runners), or give each runner a unique name.'
+  )
 }
 
 function setOutputs(deleted: boolean, runnerId: string, status: string): void {
@@ -82,10 +102,8 @@ function setOutputs(deleted: boolean, runnerId: string, status: string): void {
 }
 
 async function summarise(sentence: string): Promise<void> {
-  await core.summary.addHeading('Self-hosted runner', 3).addRaw(escapeHtml(sentence), true).write()
-}
-
-/** Runner names are free text; the summary is HTML. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  await core.summary
+    .addHeading('Self-hosted runner', 3)
+    .addRaw(summaryText(sentence, 2000), true)
+    .write()
 }

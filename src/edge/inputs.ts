@@ -1,4 +1,4 @@
-import { cut } from '../github/errors.js'
+import { escaped } from './safe-text.js'
 import type { Target } from '../github/target.js'
 
 /** The action's inputs exactly as the runner passed them (already trimmed by `core.getInput`). */
@@ -253,5 +253,5 @@ function parseTimeout(value: string): number {
 
 /** Shows a value in an error, with control characters visible and long values cut short. */
 export function quote(value: string): string {
-  return JSON.stringify(cut(value, 120))
+  return escaped(value, 120)
 }

@@ -1,22 +1,29 @@
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import { HttpClient } from '@actions/http-client'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import { fetch as undiciFetch } from 'undici'
-import { AnswerHeaders, answer, directFetch, type FetchInit } from './transport.js'
+import { fetch as undiciFetch, type Dispatcher } from 'undici'
+import type { Log } from '../edge/log.js'
+import { safeText } from '../edge/safe-text.js'
 import { failureReason } from './http-error.js'
-import { createRetryPolicy, RETRY_PLUGIN_OPTIONS } from './retry-policy.js'
+import { withRetries } from './retry.js'
+import {
+  directExchange,
+  knownHeaders,
+  pinnedFetch,
+  readBounded,
+  type Exchange,
+  type Exchanger
+} from './transport.js'
 import { USER_AGENT } from './version.js'
 
-export type GitHubClient = ReturnType<typeof getOctokit>
+/** What the operations use of Octokit: `request`, and `close` when the step is done. */
+export interface GitHubClient {
+  request: ReturnType<typeof getOctokit>['request']
+  /** Closes any connection left open (to a proxy), so nothing keeps the process alive. */
+  close(): Promise<void>
+}
 
 /** The REST API version every request names (`X-GitHub-Api-Version`). */
 const API_VERSION = '2022-11-28'
-
-export interface Log {
-  info(line: string): void
-  debug(line: string): void
-}
 
 export interface ClientOptions {
   token: string
@@ -28,91 +35,125 @@ export interface ClientOptions {
   log: Log
   random?: () => number
   sleep?: (ms: number) => Promise<void>
+  now?: () => number
 }
 
 /**
- * An Octokit for `apiUrl` that sends through the runner's proxy, abandons an attempt after
- * `timeoutS`, and retries what is worth retrying (see retry-policy.ts).
+ * An Octokit for `apiUrl`: every request pinned to its origin, bounded in time and size
+ * (transport.ts), retried by our one loop (retry.ts), logging only through `log`.
+ *
+ * @actions/github reads GITHUB_API_URL when it is imported, for its default base URL and proxy
+ * agent, and fails on a malformed one before any code of ours could say what is wrong. So it is
+ * imported here, after the inputs are valid, with GITHUB_API_URL set to the API in use.
  */
-let clients = 0
-
-export function createClient(options: ClientOptions): GitHubClient {
-  const policy = createRetryPolicy({
-    retries: options.retries,
-    random: options.random ?? Math.random,
-    sleep: options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms))),
-    log: (line: string) => options.log.info(line)
-  })
-  const octokit = getOctokit(
-    options.token,
-    {
-      baseUrl: options.apiUrl,
-      userAgent: USER_AGENT,
-      request: {
-        fetch: attemptFetch(options.apiUrl, Math.round(options.timeoutS * 1000), options.log)
-      },
-      retry: RETRY_PLUGIN_OPTIONS,
-      // plugin-throttling's limiters are shared by every client with the same id, and space writes
-      // one second apart; a client of its own keeps one client's retries from delaying another's.
-      throttle: { id: `client-${++clients}`, ...policy.throttle }
-    },
-    policy.plugin,
-    retry,
-    throttling
+export async function createClient(options: ClientOptions): Promise<GitHubClient> {
+  process.env.GITHUB_API_URL = options.apiUrl
+  const { getOctokit } = await import('@actions/github')
+  const via = proxyExchange(options.apiUrl)
+  options.log.debug(
+    `Requests to ${options.apiUrl} go ${via ? 'through the proxy' : 'directly, with no proxy'}`
   )
+  const exchange = logged(via?.exchange ?? directExchange, options)
+  const octokitLog = {
+    debug: options.log.debug,
+    info: options.log.debug,
+    warn: options.log.warning,
+    error: options.log.warning
+  }
+  const octokit = getOctokit(options.token, {
+    baseUrl: options.apiUrl,
+    userAgent: USER_AGENT,
+    log: octokitLog,
+    request: {
+      fetch: pinnedFetch(options.apiUrl, Math.round(options.timeoutS * 1000), exchange),
+      log: octokitLog
+    }
+  })
   // Every request asks for GitHub's JSON media type at the REST API version this was built for.
   octokit.hook.before('request', (request) => {
     request.headers.accept = 'application/vnd.github+json'
     request.headers['x-github-api-version'] = API_VERSION
   })
-  return octokit
+  octokit.hook.wrap(
+    'request',
+    withRetries({
+      retries: options.retries,
+      log: options.log.info,
+      sleep: options.sleep ?? ((ms) => new Promise<void>((done) => setTimeout(done, ms))),
+      now: options.now ?? Date.now,
+      random: options.random ?? Math.random
+    })
+  )
+  return { request: octokit.request, close: async () => via?.close() }
 }
 
 /**
- * One attempt: answer and body both within `timeoutMs`, through the proxy @actions/http-client
- * picks for `apiUrl` (the fetch @actions/github builds at import time is for GITHUB_API_URL, which
- * may be another host with another NO_PROXY answer), with debug detail that names no header but a
- * few safe ones. Without a proxy, `directFetch` sends it (see direct-fetch.ts for why).
+ * Sends through the proxy @actions/http-client picks for `apiUrl` (HTTPS_PROXY, NO_PROXY), with
+ * undici, as @actions/github does; undefined when no proxy applies.
+ * An attempt that fails (a time-out above all) may leave a pending proxy connection that undici
+ * does not close on abort and that would keep the process alive for minutes: the dispatcher is
+ * destroyed then, and a new one made for the next attempt.
  */
-export function attemptFetch(apiUrl: string, timeoutMs: number, log: Log): typeof fetch {
-  const dispatcher = new HttpClient().getAgentDispatcher(apiUrl)
-  log.debug(
-    `Requests to ${apiUrl} go ${dispatcher ? 'through the proxy' : 'directly, with no proxy'}`
-  )
-  const send = dispatcher
-    ? (url: string, init: FetchInit) =>
-        undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })
-    : directFetch
-  return (async (url: string, init: FetchInit = {}) => {
-    const started = performance.now()
-    const took = () => `${Math.round(performance.now() - started)} ms`
-    const line = `${init.method ?? 'GET'} ${url}`
-    log.debug(`${line}: sending (time-out ${timeoutMs / 1000} s)`)
+export function proxyExchange(
+  apiUrl: string
+): { exchange: Exchanger; close(): Promise<void> } | undefined {
+  const newDispatcher = (): Dispatcher | undefined => new HttpClient().getAgentDispatcher(apiUrl)
+  let dispatcher = newDispatcher()
+  if (!dispatcher) return undefined
+  const close = async () => {
+    const open = dispatcher
+    dispatcher = undefined
+    await open?.destroy()
+  }
+  const exchange: Exchanger = async (url, init, maxBytes) => {
+    dispatcher ??= newDispatcher()
     try {
-      const response = await send(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-      const body = Buffer.from(await response.arrayBuffer())
-      const headers = new AnswerHeaders(Object.fromEntries(response.headers))
-      log.debug(`${line}: ${response.status} in ${took()}${safeHeaders(headers)}`)
-      return answer(response.url, response.status, response.statusText, headers, body)
+      const response = await undiciFetch(url, { ...init, redirect: 'manual', dispatcher })
+      const body = await readBounded(
+        (response.body ?? []) as AsyncIterable<Uint8Array>,
+        maxBytes,
+        () => undefined
+      )
+      return { status: response.status, headers: Object.fromEntries(response.headers), body }
     } catch (error) {
-      log.debug(`${line}: failed after ${took()}: ${failureReason(error)}`)
+      void close()
       throw error
     }
-  }) as unknown as typeof fetch
+  }
+  return { exchange, close }
 }
 
-const SAFE_HEADERS = [
+/** Debug lines around each exchange, with only the answer headers that cannot carry a secret. */
+function logged(exchange: Exchanger, { log, timeoutS }: ClientOptions): Exchanger {
+  return async (url, init, maxBytes) => {
+    const started = performance.now()
+    const took = () => `${Math.round(performance.now() - started)} ms`
+    const line = safeText(`${init.method} ${url.href}`, 300)
+    log.debug(`${line}: sending (time-out ${timeoutS} s)`)
+    try {
+      const answered = await exchange(url, init, maxBytes)
+      log.debug(`${line}: ${answered.status} in ${took()}${shownHeaders(answered.headers)}`)
+      return answered
+    } catch (error) {
+      log.debug(`${line}: failed after ${took()}: ${safeText(failureReason(error), 200)}`)
+      throw error
+    }
+  }
+}
+
+/** Answer headers whose (checked) shape cannot hold a secret: a request id, numbers. */
+const SHOWN_HEADERS = [
   'x-github-request-id',
   'x-ratelimit-remaining',
   'x-ratelimit-reset',
-  'retry-after',
-  'x-accepted-github-permissions'
+  'retry-after'
 ]
 
-function safeHeaders(headers: AnswerHeaders): string {
-  const shown = SAFE_HEADERS.flatMap((name) => {
+function shownHeaders(raw: Exchange['headers']): string {
+  const headers = knownHeaders(raw)
+  const shown = SHOWN_HEADERS.flatMap((name) => {
     const value = headers.get(name)
-    return value === null ? [] : [`${name}: ${value}`]
+    return value === undefined ? [] : [`${name}: ${value}`]
   })
   return shown.length > 0 ? ` (${shown.join(', ')})` : ''
 }

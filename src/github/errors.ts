@@ -1,21 +1,16 @@
+import { quoted, safeText } from '../edge/safe-text.js'
+import { errorCode, innermostMessage, isHttpError, isObject, type HttpError } from './http-error.js'
 import { REQUIRED_PERMISSION } from './permissions.js'
-import {
-  isHttpError,
-  messageOf,
-  networkErrorCode,
-  rateLimitOf,
-  type HttpError
-} from './http-error.js'
-import type { Attempted } from './retry-policy.js'
+import { MAX_WAIT_S, rateLimit, RequestFailure } from './retry.js'
 import { describeTarget, requestLine, type Route, type Target } from './target.js'
+import { TransportError } from './transport.js'
 
 /** What the action was doing when a request failed, to name it in the error. */
 export interface Attempt {
   target: Target
+  apiUrl: string
   /** `POST /orgs/octo/actions/runners/remove-token` */
   requestLine: string
-  /** From the first attempt to the failure. */
-  elapsedMs: number
   /** The 'timeout' input, in seconds. */
   timeoutS: number
   /** Now, in ms since the epoch, to say when a rate limit resets. */
@@ -27,11 +22,14 @@ export class AnswerError extends Error {
   override name = 'AnswerError'
 }
 
+const CHECK_API_URL =
+  "Check that 'api-url' points to a GitHub REST API (or a proxy that passes its answers through " +
+  'unchanged), then run the job again.'
+
 /** An answer that is not GitHub's: most often a wrong 'api-url' or a proxy's own page. */
 export function unexpectedAnswer(what: string, detail: string, consequence: string): AnswerError {
   return new AnswerError(
-    `GitHub's answer to ${what} ${detail}, so ${consequence}. Check that 'api-url' points to a ` +
-      'GitHub REST API (or a proxy that passes its answers through unchanged), then run the job again.'
+    `GitHub's answer to ${what} ${detail}, so ${consequence}. ${CHECK_API_URL}`
   )
 }
 
@@ -40,100 +38,142 @@ export class RequestFailedError extends Error {
   override name = 'RequestFailedError'
 }
 
-/**
- * Starts the clock of a request (retries included) and returns what turns its failure into the
- * error to throw: `catch (error) { throw explain(error) }`.
- */
+/** `catch (error) { throw explain(error) }` for one request. */
 export function failureExplainer(
   target: Target,
+  apiUrl: string,
   route: Route,
   timeoutS: number,
   now: () => number
 ): (error: unknown) => RequestFailedError {
-  const started = now()
-  return (error) => {
-    const failedAt = now()
-    return explainFailure(error, {
-      target,
-      requestLine: requestLine(route),
-      elapsedMs: failedAt - started,
-      timeoutS,
-      now: failedAt
-    })
-  }
+  return (error) =>
+    explainFailure(error, { target, apiUrl, requestLine: requestLine(route), timeoutS, now: now() })
 }
 
 /** Turns a failed request into a sentence for the person reading the failed run. */
 export function explainFailure(error: unknown, attempt: Attempt): RequestFailedError {
-  const attempts = (error as Attempted).attempts ?? 1
+  const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0)
   const tries =
-    attempts > 1
-      ? ` after ${attempts} attempts over ${(attempt.elapsedMs / 1000).toFixed(1)} s`
+    failure.attempts > 1
+      ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
       : ''
-  const what = `${attempt.requestLine} for ${describeTarget(attempt.target)}`
-  if (!isHttpError(error)) {
-    const code = networkErrorCode(error)
-    const reason =
-      code === 'timeout'
-        ? `GitHub did not answer within ${attempt.timeoutS} s (the 'timeout' input)`
-        : `the connection failed before GitHub answered: ${messageOf(error)}${
-            code && !messageOf(error).includes(code) ? ` (${code})` : ''
-          }`
-    return new RequestFailedError(
-      `${what} failed${tries}: ${reason}. Check that 'api-url' is right and that this runner ` +
-        'can reach it (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise ' +
-        "'timeout' or 'retries'."
+  const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`
+  const last = failure.last
+  if (!isHttpError(last)) return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`)
+  const requestId = last.response.headers['x-github-request-id']
+  const id = requestId ? ` (request ID ${requestId})` : ''
+  if (!isGitHubAnswer(last)) {
+    return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`)
+  }
+  const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`
+  return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`)
+}
+
+/** GitHub's REST API answers JSON; anything else answered in its place. */
+export function isGitHubAnswer(error: HttpError): boolean {
+  const type = error.response.headers['content-type'] ?? ''
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type) && isObject(error.response.data)
+}
+
+/** An answer from something other than GitHub's REST API: a wrong 'api-url', a proxy's page. */
+export function notGitHub(error: HttpError, apiUrl: string): string {
+  const type = error.response.headers['content-type']
+  const url = new URL(apiUrl)
+  const ghes =
+    url.hostname !== 'api.github.com' &&
+    !url.hostname.endsWith('.ghe.com') &&
+    !url.pathname.startsWith('/api/v3')
+      ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (https://${url.host}/api/v3).`
+      : ''
+  return (
+    `Something other than GitHub's REST API answered ${error.status}` +
+    `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
+    `${CHECK_API_URL}${ghes}`
+  )
+}
+
+/** Why the request got no answer from GitHub, and what to do about it. */
+function networkFailure(error: unknown, { timeoutS }: Attempt): string {
+  if (
+    error instanceof TransportError ||
+    (isObject(error) && error.cause instanceof TransportError)
+  ) {
+    const refused =
+      error instanceof TransportError ? error : (error as { cause: TransportError }).cause
+    return `${safeText(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`
+  }
+  const code = errorCode(error)
+  if (code === 'timeout') {
+    return (
+      `GitHub did not answer within ${timeoutS} s (the 'timeout' input). Check that this runner ` +
+      "can reach 'api-url' (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise " +
+      "'timeout' or 'retries'."
     )
   }
-  const headers = error.response.headers
-  const requestId = headers['x-github-request-id']
-  const said = `GitHub answered ${error.status}: ${githubMessage(error)}${
-    requestId ? ` (request ID ${requestId})` : ''
-  }.`
-  return new RequestFailedError(`${what} failed${tries}. ${said} ${hint(error, attempt)}`)
+  const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`
+  const fix =
+    (code && NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1]) ??
+    "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
+      "HTTPS_PROXY, NO_PROXY); if the network is flaky, raise 'retries'."
+  return `the connection failed before GitHub answered: ${cause}. ${fix}`
 }
+
+const TRANSPORT_FIX: Record<TransportError['problem'], string> = {
+  'off-origin':
+    "The token is only ever sent to 'api-url'. If GitHub now lives at that address, set " +
+    "'api-url' to it; otherwise something between this runner and GitHub is redirecting requests.",
+  'redirect-to-get': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
+  'redirect-without-location': CHECK_API_URL,
+  'redirect-loop': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
+  'body-too-large': CHECK_API_URL
+}
+
+const NETWORK_FIX: [RegExp, string][] = [
+  [/^ENOTFOUND$/, "The host in 'api-url' does not exist (DNS): check its spelling."],
+  [
+    /^ERR_INVALID_(?:CHAR|HEADER_VALUE)$/,
+    "A request header had a character HTTP does not allow: check the 'token' secret for pasted extra characters."
+  ],
+  [
+    /CERT|SELF_SIGNED|UNABLE_TO_(?:VERIFY|GET)|ERR_TLS|ERR_SSL|EPROTO/,
+    "The server's TLS certificate was not accepted. For a server with a private certificate " +
+      'authority (common on GitHub Enterprise Server), set NODE_EXTRA_CA_CERTS to the CA bundle ' +
+      "file in the step's env; check that 'api-url' names the right host."
+  ]
+]
 
 function githubMessage(error: HttpError): string {
-  const data = error.response.data
-  if (typeof data === 'object' && data !== null && 'message' in data) {
-    return JSON.stringify(String((data as { message: unknown }).message))
-  }
-  return JSON.stringify(cut(error.message, 200))
+  const data = error.response.data as { message?: unknown }
+  return quoted(typeof data.message === 'string' ? data.message : 'no message', 300)
 }
 
-/**
- * The start of a long text, marked with '…'. `Secrets.redact` also hides a secret cut short right
- * before that mark, which masking (whole values only) would miss.
- */
-export function cut(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length)}…` : text
-}
-
-function hint(error: HttpError, { target, now }: Attempt): string {
-  const headers = error.response.headers
+function hint(error: HttpError, failure: RequestFailure, { target, now }: Attempt): string {
   const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`
-  switch (rateLimitOf(error)) {
-    case 'primary':
-      return (
-        `The token's rate limit is used up${resetTime(headers['x-ratelimit-reset'], now)}. Run ` +
-        'the job again after that, or use a token with its own limit (a GitHub App token).'
-      )
-    case 'secondary':
-      return (
-        "GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
-        "matrix of teardown jobs. Lower the matrix's max-parallel, or run the job again later" +
-        `${headers['retry-after'] ? ` (GitHub asked to wait ${headers['retry-after']} s)` : ''}.`
-      )
+  const limit = rateLimit(error, now)
+  const askedS = failure.askedWaitS ?? retryAfter(error)
+  const asked =
+    askedS === undefined
+      ? ''
+      : ` GitHub asked to wait ${askedS} s${askedS > MAX_WAIT_S ? `, longer than the ${MAX_WAIT_S} s this step waits` : ''}.`
+  if (limit?.kind === 'primary rate limit') {
+    return (
+      `The token's rate limit is used up${resetTime(error.response.headers['x-ratelimit-reset'], now)}.` +
+      `${asked} Run the job again after that, or use a token with its own limit (a GitHub App token).`
+    )
+  }
+  if (limit) {
+    return (
+      "GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
+      `matrix of teardown jobs.${asked} Lower the matrix's max-parallel, or run the job again later.`
+    )
   }
   switch (error.status) {
     case 401:
       return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'."
     case 403: {
-      const sso = headers['x-github-sso']
-      if (sso) {
-        return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`
-      }
-      const accepted = headers['x-accepted-github-permissions']
+      const sso = error.response.headers['x-github-sso']
+      if (sso) return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`
+      const accepted = error.response.headers['x-accepted-github-permissions']
       return (
         `The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
         (accepted ? ` GitHub accepts these permissions: ${accepted}.` : '')
@@ -141,18 +181,25 @@ function hint(error: HttpError, { target, now }: Attempt): string {
     }
     case 404:
       return `${notFound(target)} ${needs}`
-    default:
-      if (error.status >= 500) {
-        return 'GitHub had a server error; run the job again in a few minutes (https://www.githubstatus.com).'
-      }
-      return needs
   }
+  if (error.status >= 500 || error.status === 429) {
+    return (
+      `GitHub had a server error or was overloaded.${asked} Run the job again in a few minutes ` +
+      '(https://www.githubstatus.com).'
+    )
+  }
+  return needs
+}
+
+function retryAfter(error: HttpError): number | undefined {
+  const header = error.response.headers['retry-after']
+  return header !== undefined && /^\d{1,10}$/.test(header) ? Number(header) : undefined
 }
 
 /** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
 function resetTime(header: string | undefined, now: number): string {
+  if (!header || !/^\d{1,12}$/.test(header)) return ''
   const reset = Number(header) * 1000
-  if (!header || !Number.isFinite(reset)) return ''
   const minutes = Math.max(0, Math.ceil((reset - now) / 60_000))
   return `; it resets at ${new Date(reset).toISOString()}, in ${minutes} min`
 }
@@ -176,8 +223,8 @@ function notFound(target: Target): string {
 
 /** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
 function ssoAdvice(header: string): string {
-  const url = /url=(\S+)/.exec(header)?.[1]
+  const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1]
   return url
-    ? `authorize it at ${url}, then run the job again.`
+    ? `authorize it at ${safeText(url, 300)}, then run the job again.`
     : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.'
 }

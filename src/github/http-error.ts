@@ -13,11 +13,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 
+/** An answer from the server with an error status (a network failure has no `response`). */
 export function isHttpError(error: unknown): error is HttpError {
   return (
     isObject(error) &&
     typeof (error as Partial<HttpError>).status === 'number' &&
-    (error as Partial<HttpError>).response !== undefined
+    isObject((error as Partial<HttpError>).response)
   )
 }
 
@@ -28,10 +29,10 @@ export function messageOf(error: unknown): string {
 
 /**
  * `timeout` for an attempt abandoned by the 'timeout' input, else the system error code
- * (`ECONNRESET`, `ECONNREFUSED`, ...) found along the error's causes.
+ * (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, ...) found along the error's causes.
  */
-export function networkErrorCode(error: unknown): string | undefined {
-  for (let cause = error, depth = 0; isObject(cause) && depth < 5; depth++) {
+export function errorCode(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; isObject(cause) && depth < 6; depth++) {
     if (cause.name === 'TimeoutError') return 'timeout'
     if (typeof cause.code === 'string') return cause.code
     cause = cause.cause
@@ -39,21 +40,16 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** The error code along the causes, else the message of the innermost cause. */
-export function failureReason(error: unknown): string {
+/** The message of the innermost cause: what actually failed. */
+export function innermostMessage(error: unknown): string {
   let innermost = error
-  for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 5; depth++) {
+  for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 6; depth++) {
     innermost = innermost.cause
   }
-  return networkErrorCode(error) ?? messageOf(innermost)
+  return messageOf(innermost)
 }
 
-export type RateLimit = 'primary' | 'secondary'
-
-/** GitHub's two rate limits, told apart the way @octokit/plugin-throttling tells them apart. */
-export function rateLimitOf(error: unknown): RateLimit | undefined {
-  if (!isHttpError(error) || (error.status !== 403 && error.status !== 429)) return undefined
-  if (/\bsecondary rate\b/i.test(error.message)) return 'secondary'
-  if (error.response.headers['x-ratelimit-remaining'] === '0') return 'primary'
-  return undefined
+/** The error code along the causes, else the message of the innermost cause. */
+export function failureReason(error: unknown): string {
+  return errorCode(error) ?? innermostMessage(error)
 }

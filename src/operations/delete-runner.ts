@@ -1,11 +1,13 @@
+import { quoted, safeText } from '../edge/safe-text.js'
 import type { GitHubClient } from '../github/client.js'
 import { failureExplainer, RequestFailedError } from '../github/errors.js'
-import { isHttpError } from '../github/http-error.js'
-import type { Attempted } from '../github/retry-policy.js'
+import { isHttpError, type HttpError } from '../github/http-error.js'
+import { RequestFailure } from '../github/retry.js'
 import { deleteRunnerRoute, describeTarget, type Target } from '../github/target.js'
 import type { Runner } from './list-runners.js'
 
 export interface RemoveOptions {
+  apiUrl: string
   busyTimeoutS: number
   timeoutS: number
   log: (line: string) => void
@@ -39,24 +41,27 @@ export async function removeRunner(
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
   const route = deleteRunnerRoute(target, runner.id)
-  const explain = failureExplainer(target, route, options.timeoutS, now)
+  const explain = failureExplainer(target, options.apiUrl, route, options.timeoutS, now)
   const deadline = now() + options.busyTimeoutS * 1000
   for (let busyAttempt = 1; ; busyAttempt++) {
     try {
       await client.request(route.route, route.params)
       return 'deleted'
     } catch (error) {
-      if (isHttpError(error) && error.status === 404) {
+      const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0)
+      const answer = failure.last
+      if (isHttpError(answer) && answer.status === 404) {
         // After an attempt whose answer was lost (retried), the deletion was that attempt's.
-        return Number((error as Attempted).attempts) > 1 ? 'deleted' : 'gone'
+        return failure.attempts > 1 ? 'deleted' : 'gone'
       }
-      if (!isHttpError(error) || error.status !== 422 || !isBusy(error, runner))
+      if (!isHttpError(answer) || answer.status !== 422 || !isBusy(answer, runner)) {
         throw explain(error)
+      }
       const left = deadline - now()
-      if (left <= 0) throw stillBusy(runner, target, options.busyTimeoutS, error)
+      if (left <= 0) throw stillBusy(runner, target, options.busyTimeoutS, answer)
       const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1))
       options.log(
-        `Runner '${runner.name}' is running a job (GitHub answered 422); trying again in ` +
+        `Runner '${safeText(runner.name, 80)}' is running a job (GitHub answered 422); trying again in ` +
           `${(waitMs / 1000).toFixed(1)} s ('busy-timeout' ends in ${(left / 1000).toFixed(1)} s)`
       )
       await sleep(waitMs)
@@ -73,16 +78,13 @@ function stillBusy(
   runner: Runner,
   target: Target,
   busyTimeoutS: number,
-  error: {
-    status: number
-    response: { headers: Record<string, string | undefined>; data?: unknown }
-  }
+  error: HttpError
 ): RequestFailedError {
   const data = error.response.data as { message?: unknown } | undefined
-  const said = typeof data?.message === 'string' ? `: ${JSON.stringify(data.message)}` : ''
+  const said = typeof data?.message === 'string' ? `: ${quoted(data.message)}` : ''
   const requestId = error.response.headers['x-github-request-id']
   return new RequestFailedError(
-    `Runner '${runner.name}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
+    `Runner '${safeText(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
       `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
       `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +
       "or set 'busy-timeout' to the seconds this step may wait for it."

@@ -1,96 +1,157 @@
+import { quoted } from '../edge/safe-text.js'
 import type { GitHubClient } from '../github/client.js'
-import { AnswerError, failureExplainer, unexpectedAnswer } from '../github/errors.js'
-import { isObject, messageOf } from '../github/http-error.js'
-import { describeTarget, listRunnersRoute, requestLine, type Target } from '../github/target.js'
+import { AnswerError, failureExplainer, isGitHubAnswer, notGitHub } from '../github/errors.js'
+import { isObject } from '../github/http-error.js'
+import { listRunnersRoute, requestLine, type Target } from '../github/target.js'
 
-/** A self-hosted runner as GitHub lists it (the fields this action reads). */
+/** A self-hosted runner as GitHub lists it (the fields this action reads), checked. */
 export interface Runner {
   id: number
   name: string
   status: string
   busy: boolean
+  /** Label names, as listed. */
+  labels: string[]
 }
 
-export interface Search {
-  /** Runners whose name is exactly the one asked for. */
-  matches: Runner[]
-  /** Runners whose name differs from it only in case, to say so when there is no match. */
-  nearMatches: Runner[]
-  pages: number
-  listed: number
-}
+export const PER_PAGE = 100
+/** No scope has this many runners (10,000): a list that claims more pages is not followed. */
+export const MAX_PAGES = 100
+/** Runner names GitHub accepts are at most 64 characters; older or odd ones get some slack. */
+const MAX_NAME_LENGTH = 256
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u
+const STATUS = /^[a-z_]{1,32}$/
 
-const PER_PAGE = 100
+export interface ListOptions {
+  apiUrl: string
+  timeoutS: number
+  /** GitHub's `name` filter, for one name (where GitHub ignores it, every runner is listed). */
+  name?: string
+  now?: () => number
+}
 
 /**
- * Lists the target's runners, page after page to the last, asking GitHub to filter by name
- * (where it does not, every runner is listed), and keeps those whose name is exactly `name`.
+ * Every runner of the target, every page read once, before anything is decided. Pages follow
+ * GitHub's `Link: <...>; rel="next"` (on `api-url`'s origin only: the transport refuses any
+ * other), up to the number `total_count` allows (plus one, for runners added while listing) and
+ * MAX_PAGES; a page that repeats, or is not a 200 with a `runners` array and a numeric
+ * `total_count`, or lists a runner that is not well-formed, fails the listing.
  */
-export async function findRunners(
-  client: Pick<GitHubClient, 'paginate' | 'request'>,
+export async function listRunners(
+  client: Pick<GitHubClient, 'request'>,
   target: Target,
-  name: string,
-  { timeoutS, now = Date.now }: { timeoutS: number; now?: () => number }
-): Promise<Search> {
+  { apiUrl, timeoutS, name, now = Date.now }: ListOptions
+): Promise<{ runners: Runner[]; pages: number }> {
   const route = listRunnersRoute(target)
-  const search: Search = { matches: [], nearMatches: [], pages: 0, listed: 0 }
-  const explain = failureExplainer(target, route, timeoutS, now)
-  const notAList = (detail: string) =>
-    unexpectedAnswer(requestLine(route), detail, 'the runner could not be looked for')
-  try {
-    const pages = client.paginate.iterator(route.route, {
-      ...route.params,
-      name,
-      per_page: PER_PAGE
-    })
-    for await (const page of pages) {
-      search.pages += 1
-      if (!Array.isArray(page.data)) throw notAList('is not a list of runners')
-      for (const item of page.data as unknown[]) {
-        if (!isRunner(item)) {
-          throw notAList('lists a runner without a numeric id, a name and a status')
-        }
-        const runner: Runner = {
-          id: item.id,
-          name: item.name,
-          status: item.status,
-          busy: item.busy === true
-        }
-        search.listed += 1
-        if (runner.name === name) search.matches.push(runner)
-        else if (runner.name.toLowerCase() === name.toLowerCase()) search.nearMatches.push(runner)
+  const explain = failureExplainer(target, apiUrl, route, timeoutS, now)
+  const runners: Runner[] = []
+  const seen = new Set<string>()
+  let next: { url: string } | undefined
+  let allowedPages = MAX_PAGES
+  for (let page = 1; ; page++) {
+    const what = `page ${page} of the runner list (${requestLine(route)})`
+    const bad = (detail: string) =>
+      new AnswerError(
+        `GitHub's answer to ${what} ${detail}, so no runner was deleted. Check that 'api-url' ` +
+          'points to a GitHub REST API (or a proxy that passes its answers through unchanged), ' +
+          'then run the job again.'
+      )
+    let response
+    try {
+      response = next
+        ? await client.request({ method: 'GET', url: next.url })
+        : await client.request(route.route, {
+            ...route.params,
+            per_page: PER_PAGE,
+            ...(name ? { name } : {})
+          })
+    } catch (error) {
+      throw explain(error)
+    }
+    seen.add(response.url)
+    if (response.status !== 200) throw bad(`is a ${response.status}, not the 200 GitHub documents`)
+    const answer = {
+      status: 200,
+      message: '',
+      response: {
+        headers: response.headers as Record<string, string | undefined>,
+        data: response.data
       }
     }
-  } catch (error) {
-    if (error instanceof AnswerError) throw error
-    // Octokit's pagination reads the answer's shape itself and throws a plain error on a body
-    // that is not JSON; only an error of a request carries the request.
-    if (!isObject(error) || !('request' in error)) {
-      throw notAList(`could not be read (${messageOf(error)})`)
+    if (!isGitHubAnswer(answer)) throw new AnswerError(`${what}: ${notGitHub(answer, apiUrl)}`)
+    const { runners: listed, total_count: total } = response.data as Record<string, unknown>
+    if (!Array.isArray(listed)) throw bad("has no 'runners' list")
+    if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
+      throw bad("has no whole-number 'total_count'")
     }
-    throw explain(error)
+    if (page === 1) allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
+    listed.forEach((item: unknown, index) => runners.push(checkRunner(item, index, bad)))
+    const nextUrl = nextLink(response.headers.link)
+    if (nextUrl === undefined) return { runners, pages: page }
+    const resolved = new URL(nextUrl, response.url).href
+    if (seen.has(resolved)) throw bad('links to a page already read as the next one')
+    if (page >= allowedPages) {
+      throw bad(
+        `links to more pages than its total_count of ${total} runners allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`
+      )
+    }
+    next = { url: resolved }
   }
-  return search
 }
 
-function isRunner(item: unknown): item is Runner {
-  if (!isObject(item)) return false
-  return (
-    typeof item.id === 'number' && typeof item.name === 'string' && typeof item.status === 'string'
-  )
+/** The `next` target of a Link header (RFC 8288), as GitHub sends it. */
+export function nextLink(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(',')) {
+    const match = /^\s*<([^<>]*)>\s*;.*\brel="?next"?/.exec(part)
+    if (match) return match[1]
+  }
+  return undefined
 }
 
-export function describeRunner(runner: Runner): string {
-  return `'${runner.name}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`
+function checkRunner(item: unknown, index: number, bad: (detail: string) => Error): Runner {
+  const problem = (detail: string) => bad(`lists a runner (item ${index + 1}) ${detail}`)
+  if (!isObject(item)) throw problem('that is not an object')
+  const { id, name, status, busy, labels } = item
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw problem("whose 'id' is not a positive whole number")
+  }
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    name.length > MAX_NAME_LENGTH ||
+    UNSAFE_CHARS.test(name)
+  ) {
+    throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`)
+  }
+  if (typeof status !== 'string' || !STATUS.test(status)) {
+    throw problem(`${quoted(name, 80)} (id ${id}) whose 'status' is not a status GitHub sends`)
+  }
+  if (busy !== undefined && typeof busy !== 'boolean') {
+    throw problem(`${quoted(name, 80)} (id ${id}) whose 'busy' is not true or false`)
+  }
+  return {
+    id,
+    name,
+    status,
+    busy: busy === true,
+    labels: labelNames(labels) ?? problemLabels(problem, name, id)
+  }
 }
 
-/** Why a search cannot name one runner to delete, or undefined when it can. */
-export function ambiguity(search: Search, target: Target, name: string): string | undefined {
-  if (search.matches.length <= 1) return undefined
-  const ids = search.matches.map((runner) => runner.id).join(', ')
-  return (
-    `${search.matches.length} runners of ${describeTarget(target)} are named '${name}' ` +
-    `(ids ${ids}): refusing to guess which one to delete. Remove the duplicates by hand ` +
-    '(Settings > Actions > Runners), or give each runner a unique name.'
-  )
+function labelNames(labels: unknown): string[] | undefined {
+  if (labels === undefined) return []
+  if (!Array.isArray(labels)) return undefined
+  const names: string[] = []
+  for (const label of labels) {
+    const name: unknown = isObject(label) ? label.name : undefined
+    if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || UNSAFE_CHARS.test(name))
+      return undefined
+    names.push(name)
+  }
+  return names
+}
+
+function problemLabels(problem: (detail: string) => Error, name: string, id: number): never {
+  throw problem(`${quoted(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`)
 }

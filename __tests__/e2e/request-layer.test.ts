@@ -1,0 +1,296 @@
+/**
+ * The request layer of the bundled actions, as a runner runs them, against loopback servers that
+ * do what GitHub never should: point elsewhere, redirect, answer huge, never answer, echo the
+ * token in headers. Every test checks what was sent where, the exit, the time and that no secret
+ * shows.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
+import { join } from 'node:path'
+import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
+import {
+  expectMaskedFirst,
+  expectNoLeak,
+  INPUT_TOKEN,
+  mintedToken,
+  startProxy,
+  type LoopbackProxy
+} from './support.ts'
+
+interface Seen {
+  method: string
+  url: string
+  body: string
+  authorization?: string
+}
+
+interface Scripted {
+  url: string
+  seen: Seen[]
+  close(): Promise<void>
+}
+
+const servers: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+/** A loopback HTTP server whose every answer the test scripts; it records what it received. */
+async function scripted(
+  answer: (req: IncomingMessage, res: ServerResponse, n: number) => void
+): Promise<Scripted> {
+  const seen: Seen[] = []
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: Buffer.concat(chunks).toString('utf8'),
+        authorization: req.headers.authorization
+      })
+      answer(req, res, seen.length)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const handle = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+  servers.push(handle)
+  return handle
+}
+
+/** A TCP server that accepts connections and never says a word (a hung proxy or server). */
+async function silent(): Promise<{ url: string; connections: number }> {
+  const sockets = new Set<Socket>()
+  const state = { url: '', connections: 0 }
+  const server: TcpServer = createTcpServer((socket) => {
+    state.connections += 1
+    sockets.add(socket)
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  servers.push({
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  })
+  return state
+}
+
+const EXPIRES_AT = '2026-11-21T13:00:00Z'
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
+const MINT_PATH = '/repos/octo-org/hello-world/actions/runners/remove-token'
+
+function mintAnswer(
+  res: ServerResponse,
+  token: string,
+  headers: Record<string, string> = {}
+): void {
+  res
+    .writeHead(201, { ...JSON_HEADERS, ...headers })
+    .end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
+}
+
+function run(
+  apiUrl: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+  actionDir?: string
+): Promise<ActionRun> {
+  return runAction({
+    actionDir,
+    inputs: { token: INPUT_TOKEN, 'api-url': apiUrl, retries: '0', ...inputs },
+    github: { api_url: apiUrl, repository: 'octo-org/hello-world' },
+    env,
+    timeoutMs: 30_000
+  })
+}
+
+function expectFailedWithoutOutputs(result: ActionRun): void {
+  expect(result.timedOut).toBe(false)
+  expect(result.exitCode).toBe(1)
+  expect(result.outputs).toEqual({})
+}
+
+describe('every request stays on api-url', () => {
+  it('a redirect to another port is not followed: nothing reaches it, and the error names only its origin', async () => {
+    const elsewhere = await scripted((_, res) => res.writeHead(200).end('{}'))
+    const api = await scripted((_, res) =>
+      res.writeHead(307, { location: `${elsewhere.url}/steal?token=here` }).end()
+    )
+    const result = await run(api.url)
+    expectFailedWithoutOutputs(result)
+    expect(elsewhere.seen).toEqual([])
+    expect(result.log).toContain(
+      `a 307 redirect pointed to ${elsewhere.url}, outside 'api-url' (${api.url}); nothing was sent there`
+    )
+    expect(result.log).not.toContain('/steal')
+    expect(result.log).not.toContain('create a new token')
+    expectNoLeak(result, [INPUT_TOKEN])
+  }, 40_000)
+
+  it('a next-page link to another port is not followed, and delete-runner deletes nothing', async () => {
+    const elsewhere = await scripted((_, res) =>
+      res.writeHead(200, JSON_HEADERS).end('{"total_count":0,"runners":[]}')
+    )
+    const api = await scripted((_, res) =>
+      res
+        .writeHead(200, {
+          ...JSON_HEADERS,
+          link: `<${elsewhere.url}/orgs/octo-org/actions/runners?page=2&x=secret>; rel="next"`
+        })
+        .end(
+          JSON.stringify({
+            total_count: 150,
+            runners: [{ id: 1, name: 'spot-1', status: 'offline', busy: false, labels: [] }]
+          })
+        )
+    )
+    const result = await run(
+      api.url,
+      { org: 'octo-org', 'runner-name': 'spot-1' },
+      {},
+      join(REPO_ROOT, 'delete-runner')
+    )
+    expectFailedWithoutOutputs(result)
+    expect(elsewhere.seen).toEqual([])
+    expect(api.seen.map((s) => s.method)).toEqual(['GET'])
+    expect(result.log).toContain(`pointed to ${elsewhere.url}, outside 'api-url'`)
+    expect(result.log).not.toContain('x=secret')
+    expectNoLeak(result, [INPUT_TOKEN])
+  }, 40_000)
+
+  it.each([307, 308, 301, 302])(
+    'a same-origin %i on the POST is repeated as the same POST',
+    async (status) => {
+      const token = mintedToken()
+      const api = await scripted((req, res, n) =>
+        n === 1
+          ? res.writeHead(status, { location: `/moved${MINT_PATH}` }).end()
+          : mintAnswer(res, token)
+      )
+      const result = await run(api.url)
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs.token).toBe(token)
+      expect(api.seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+        `POST ${MINT_PATH}`,
+        `POST /moved${MINT_PATH}`
+      ])
+      expect(api.seen[1]?.authorization).toBe(api.seen[0]?.authorization)
+      expect(api.seen[1]?.authorization).toBe(`token ${INPUT_TOKEN}`)
+      expectNoLeak(result, [INPUT_TOKEN, token])
+    },
+    40_000
+  )
+
+  it('a 303 that would turn the POST into a GET is refused', async () => {
+    const api = await scripted((_, res) => res.writeHead(303, { location: '/elsewhere' }).end())
+    const result = await run(api.url)
+    expectFailedWithoutOutputs(result)
+    expect(api.seen).toHaveLength(1)
+    expect(result.log).toContain('303, which asks for a GET elsewhere; not followed')
+  }, 40_000)
+
+  it('a redirect loop stops after a few hops, without retrying', async () => {
+    const api = await scripted((_, res) => res.writeHead(302, { location: MINT_PATH }).end())
+    const result = await run(api.url, { retries: '3' })
+    expectFailedWithoutOutputs(result)
+    expect(api.seen).toHaveLength(3)
+    expect(result.log).toContain('redirected 3 times in a row')
+    expect(result.log).not.toContain('Attempt 1 of')
+  }, 40_000)
+})
+
+describe('bounded answers', () => {
+  it('an answer of tens of MiB is abandoned, not read into memory', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'a')
+    const api = await scripted((_, res) => {
+      res.writeHead(201, JSON_HEADERS)
+      let sent = 0
+      const more = (): void => {
+        while (sent < 40 && res.write(chunk)) sent++
+        if (sent < 40) res.once('drain', more)
+        else res.end()
+      }
+      res.on('error', () => undefined)
+      more()
+    })
+    const result = await run(api.url)
+    expectFailedWithoutOutputs(result)
+    expect(result.log).toContain("the answer's body is larger than 4 MiB; it was abandoned unread")
+  }, 40_000)
+
+  it('a gzip bomb through the proxy is refused at its decoded size', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '))
+    expect(bomb.length).toBeLessThan(1024 * 1024)
+    const api = await scripted((_, res) =>
+      res.writeHead(201, { ...JSON_HEADERS, 'content-encoding': 'gzip' }).end(bomb)
+    )
+    const proxy: LoopbackProxy = await startProxy(Number(new URL(api.url).port))
+    servers.push(proxy)
+    const result = await run('http://api.github.test', {}, { HTTP_PROXY: proxy.url })
+    expectFailedWithoutOutputs(result)
+    expect(proxy.seen.length).toBeGreaterThan(0)
+    expect(result.log).toContain("the answer's body is larger than 4 MiB")
+  }, 40_000)
+})
+
+describe('bounded time', () => {
+  it('a proxy that accepts and never answers: the process ends within the time-out plus a few seconds', async () => {
+    const proxy = await silent()
+    const result = await run('http://api.github.test', { timeout: '2' }, { HTTP_PROXY: proxy.url })
+    expectFailedWithoutOutputs(result)
+    expect(proxy.connections).toBeGreaterThan(0)
+    expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")
+    expect(result.durationMs).toBeLessThan(2_000 + 5_000)
+  }, 40_000)
+
+  it('a server that never answers: the process ends within the time-out plus a few seconds', async () => {
+    const server = await silent()
+    const result = await run(server.url, { timeout: '2' })
+    expectFailedWithoutOutputs(result)
+    expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")
+    expect(result.durationMs).toBeLessThan(2_000 + 5_000)
+  }, 40_000)
+})
+
+describe('one logger', () => {
+  it.each([
+    ['normal', {}],
+    ['debug', { RUNNER_DEBUG: '1' }]
+  ])(
+    'headers that echo the minted token show it nowhere before its mask (%s mode)',
+    async (_, env) => {
+      const token = mintedToken()
+      const api = await scripted((_, res) =>
+        mintAnswer(res, token, {
+          deprecation: `@${token}`,
+          sunset: token,
+          link: `<https://docs.example/${token}>; rel="deprecation"`,
+          'x-github-request-id': token,
+          'x-ratelimit-remaining': token
+        })
+      )
+      const result = await run(api.url, {}, env)
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs.token).toBe(token)
+      expect(result.stderr).toBe('')
+      expectMaskedFirst(result, token)
+      expectNoLeak(result, [INPUT_TOKEN, token])
+    },
+    40_000
+  )
+})
