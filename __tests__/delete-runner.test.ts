@@ -229,6 +229,7 @@ describe('removeRunner', () => {
         org,
         { ...offline(7, 'spot-7'), busy: true },
         {
+          apiUrl: API,
           busyTimeoutS: 0,
           timeoutS: 5,
           log: () => {}
@@ -417,7 +418,7 @@ describe('run', () => {
     nock(API)
       .get('/orgs/octo-org/actions/runners')
       .query(true)
-      .reply(200, listed({ id: 7, name: 'spot-<7>', status: 'online', busy: false }))
+      .reply(200, listed({ id: 7, name: 'spot-<7>', status: 'online', busy: false, labels: [] }))
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
