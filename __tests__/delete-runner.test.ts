@@ -92,6 +92,13 @@ describe('parseDeleteInputs', () => {
     expect(() => parseDeleteInputs({ ...raw, ...bad }, {})).toThrow(message)
   })
 
+  it('holds a runner name to the 64 characters GitHub allows', () => {
+    expect(parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(64) }, {}).runnerName).toHaveLength(64)
+    expect(() => parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(65) }, {})).toThrow(
+      'is at most 64 characters'
+    )
+  })
+
   it('keeps spaces and case in a runner name', () => {
     expect(parseDeleteInputs({ ...raw, runnerName: 'Build Box 7' }, {}).runnerName).toBe(
       'Build Box 7'

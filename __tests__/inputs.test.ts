@@ -183,9 +183,15 @@ describe('token', () => {
     ['a line break', `${TOKEN}\nsecond`],
     ['a tab', `\t${TOKEN}`],
     ['a control character', `${TOKEN}\u0007`],
-    ['a Unicode space', `${TOKEN}\u00a0`]
+    ['a Unicode space', `${TOKEN}\u00a0`],
+    ['a zero-width space', `${TOKEN}\u200b`],
+    ['an emoji', `${TOKEN}\u{1f511}`],
+    ['a non-ASCII letter', `ghp_\u00e9${TOKEN.slice(5)}`]
   ])('refuses a token with %s, without showing it', (_, token) => {
-    expect(refusal({ token })).toContain("Input 'token' contains whitespace or a control character")
+    const message = refusal({ token })
+    expect(message).toContain("Input 'token' contains whitespace, a control character or a non-ASCII")
+    expect(message).toContain('invisible or non-ASCII character')
+    expect(message).not.toContain(TOKEN.slice(5, 20))
   })
 
   it('passes a good token through unchanged', () => {

@@ -27,7 +27,8 @@ export interface DeleteInputs extends Inputs {
 }
 
 const MAX_BUSY_TIMEOUT_S = 3600
-const RUNNER_NAME_MAX = 256
+/** actions/runner: "Runner names can only be 64 characters in length". */
+const RUNNER_NAME_MAX = 64
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
 

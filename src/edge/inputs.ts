@@ -43,9 +43,8 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/
 const REPO_MAX = 100
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
 const SLUG_MAX = 100
-// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
-// eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u
+/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 
 /**
  * Validates every input and resolves the scope, so that bad input is refused before any request.
@@ -99,10 +98,11 @@ function parseToken(token: string): string {
         'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).'
     )
   }
-  if (WHITESPACE_OR_CONTROL.test(token)) {
+  if (!PRINTABLE_ASCII.test(token)) {
     throw new InputError(
-      "Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
-        'Check the secret: it may hold more than the token (a line break, a second line).'
+      "Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
+        'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
+        'break, a second line) was probably pasted with it. Set the secret to the token alone.'
     )
   }
   return token
