@@ -4,7 +4,8 @@ import { createClient } from '../src/github/client.js'
 import { InputError } from '../src/edge/inputs.js'
 import { listRunners, type Runner } from '../src/operations/list-runners.js'
 import { parseDeleteInputs, type RawDeleteInputs } from '../src/actions/delete-runner-inputs.js'
-import { describeRunner, run } from '../src/actions/delete-runner.js'
+import { run } from '../src/actions/delete-runner.js'
+import { describeRunner } from '../src/operations/choose-runners.js'
 import { removeRunner } from '../src/operations/delete-runner.js'
 import type { Target } from '../src/github/target.js'
 import { inProcessAction } from './in-process.ts'
@@ -52,6 +53,10 @@ describe('parseDeleteInputs', () => {
     retries: '3',
     timeout: '30',
     runnerName: 'spot-7',
+    namePrefix: '',
+    labels: '',
+    maxDeletions: '',
+    dryRun: '',
     onlyOffline: '',
     busyTimeout: '',
     missingOk: ''
@@ -60,7 +65,9 @@ describe('parseDeleteInputs', () => {
   it('takes the defaults for empty inputs', () => {
     expect(parseDeleteInputs(raw, {})).toMatchObject({
       target: org,
-      runnerName: 'spot-7',
+      choice: { by: 'names', names: ['spot-7'] },
+      maxDeletions: 20,
+      dryRun: false,
       onlyOffline: true,
       busyTimeoutS: 0,
       missingOk: true
@@ -93,16 +100,20 @@ describe('parseDeleteInputs', () => {
   })
 
   it('holds a runner name to the 64 characters GitHub allows', () => {
-    expect(parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(64) }, {}).runnerName).toHaveLength(64)
+    expect(parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(64) }, {}).choice).toEqual({
+      by: 'names',
+      names: ['x'.repeat(64)]
+    })
     expect(() => parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(65) }, {})).toThrow(
       'is at most 64 characters'
     )
   })
 
   it('keeps spaces and case in a runner name', () => {
-    expect(parseDeleteInputs({ ...raw, runnerName: 'Build Box 7' }, {}).runnerName).toBe(
-      'Build Box 7'
-    )
+    expect(parseDeleteInputs({ ...raw, runnerName: 'Build Box 7' }, {}).choice).toEqual({
+      by: 'names',
+      names: ['Build Box 7']
+    })
   })
 
   it('lists every problem of both kinds of input at once', () => {

@@ -3364,9 +3364,8 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/;
 const REPO_MAX = 100;
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const SLUG_MAX = 100;
-// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
-// eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
+/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Validates every input and resolves the scope, so that bad input is refused before any request.
  * Every problem is reported, so one failed run lists all of them.
@@ -3410,9 +3409,10 @@ function parseToken(token) {
             '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
             'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
     }
-    if (WHITESPACE_OR_CONTROL.test(token)) {
-        throw new InputError("Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
-            'Check the secret: it may hold more than the token (a line break, a second line).');
+    if (!PRINTABLE_ASCII.test(token)) {
+        throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
+            'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
+            'break, a second line) was probably pasted with it. Set the secret to the token alone.');
     }
     return token;
 }
@@ -4375,7 +4375,7 @@ async function mintRemoveToken(client, target, { apiUrl, timeoutS, mask, now = D
     }
     return parseAnswer(response.data, response.status, response.headers['content-type'], `${requestLine(route)} (status ${response.status})`, mask);
 }
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const mint_PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Checks the answer: GitHub documents a 201 with `token` and `expires_at`, both required.
  * `mask` is given the token, whole, as soon as there is one, before any other check can fail.
@@ -4401,7 +4401,7 @@ function parseAnswer(data, status, contentType, what, mask) {
     }
     // The runner masks a value and its lines, never words: a token with whitespace, control or
     // non-ASCII characters could not be masked reliably in every form it may be printed in.
-    if (token.length > MAX_TOKEN_LENGTH || !PRINTABLE_ASCII.test(token)) {
+    if (token.length > MAX_TOKEN_LENGTH || !mint_PRINTABLE_ASCII.test(token)) {
         throw problem(`has a 'token' that is not 1 to ${MAX_TOKEN_LENGTH} printable ASCII characters (no whitespace)`);
     }
     if (typeof expiresAt !== 'string' || expiresAt === '') {

@@ -51,7 +51,13 @@ describe('deletes the named runner', () => {
     ])
     const run = await deleteRunner(simulator, { ...scope, 'runner-name': 'spot-7' })
     expect(run.exitCode).toBe(0)
-    expect(run.outputs).toEqual({ deleted: 'true', 'runner-id': '7', 'runner-status': 'offline' })
+    expect(run.outputs).toEqual({
+      deleted: 'true',
+      'deleted-count': '1',
+      runners: '[{"id":7,"name":"spot-7","status":"offline","deleted":true}]',
+      'runner-id': '7',
+      'runner-status': 'offline'
+    })
     expect(registry.deleted).toEqual([7])
     expect(operations(simulator)).toEqual([`GET ${base}`, `DELETE ${base}/7`])
     expect(simulator.requests[0]?.query).toEqual({ name: 'spot-7', per_page: '100' })
@@ -102,7 +108,13 @@ describe('leaves every runner alone', () => {
     const { registry, simulator } = await setUp([runner(1, 'build-1')])
     const run = await deleteRunner(simulator, { 'runner-name': 'gone-1' })
     expect(run.exitCode).toBe(0)
-    expect(run.outputs).toEqual({ deleted: 'false', 'runner-id': '', 'runner-status': '' })
+    expect(run.outputs).toEqual({
+      deleted: 'false',
+      'deleted-count': '0',
+      runners: '[]',
+      'runner-id': '',
+      'runner-status': ''
+    })
     expect(registry.deleted).toEqual([])
     expect(run.log).toContain("No runner of repository octo-org/hello-world is named 'gone-1'")
   })
@@ -111,7 +123,14 @@ describe('leaves every runner alone', () => {
     const { registry, simulator } = await setUp([runner(7, 'spot-7')], { vanishAfterListing: [7] })
     const run = await deleteRunner(simulator, { 'runner-name': 'spot-7' })
     expect(run.exitCode).toBe(0)
-    expect(run.outputs).toEqual({ deleted: 'false', 'runner-id': '7', 'runner-status': 'offline' })
+    expect(run.outputs).toEqual({
+      deleted: 'false',
+      'deleted-count': '0',
+      runners:
+        '[{"id":7,"name":"spot-7","status":"offline","deleted":false,"reason":"already deleted by something else"}]',
+      'runner-id': '7',
+      'runner-status': 'offline'
+    })
     expect(registry.deleted).toEqual([])
     expect(run.log).toContain('was deleted by something else after it was listed')
   })

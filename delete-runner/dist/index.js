@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 915:
+/***/ 731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -290,7 +290,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: describeRunner
+// UNUSED EXPORTS: DELETE_SPACING_MS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -1690,7 +1690,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -3983,6 +3983,72 @@ function targetName(target) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/operations/choose-runners.ts
+
+function chooseRunners(runners, choice, options) {
+    const plan = { chosen: [], missing: [], skipped: [], refusals: [] };
+    if (choice.by === 'names') {
+        for (const name of choice.names) {
+            const matches = runners.filter((runner) => runner.name === name);
+            const [runner] = matches;
+            if (matches.length > 1) {
+                plan.refusals.push(`${matches.length} runners of ${options.where} are named '${safeText(name, 80)}' (ids ` +
+                    `${matches.map((match) => match.id).join(', ')}): refusing to guess which one to ` +
+                    'delete. Remove the duplicates by hand (Settings > Actions > Runners), or give each ' +
+                    'runner a unique name.');
+            }
+            else if (!runner) {
+                plan.missing.push(name);
+                if (!options.missingOk) {
+                    plan.refusals.push(`${missingSentence(name, runners, options.where)} Check 'runner-name', or set ` +
+                        "'missing-ok: true' if it may be gone.");
+                }
+            }
+            else if (options.onlyOffline && runner.status !== 'offline') {
+                plan.refusals.push(`Runner ${describeRunner(runner)} of ${options.where} is ${runner.status}, and ` +
+                    "'only-offline' is true: " +
+                    'refusing to delete it. Stop the runner first (or deregister it from its host with a ' +
+                    "remove token), or set 'only-offline: false' to delete it anyway.");
+            }
+            else
+                plan.chosen.push(runner);
+        }
+    }
+    else {
+        const wanted = choice.labels.map((label) => label.toLowerCase());
+        for (const runner of runners) {
+            const labels = new Set(runner.labels.map((label) => label.toLowerCase()));
+            const matches = (choice.prefix === undefined || runner.name.startsWith(choice.prefix)) &&
+                wanted.every((label) => labels.has(label));
+            if (!matches)
+                continue;
+            if (runner.status === 'offline')
+                plan.chosen.push(runner);
+            else
+                plan.skipped.push(runner);
+        }
+    }
+    if (plan.chosen.length > options.maxDeletions) {
+        plan.refusals.push(`${plan.chosen.length} runners would be deleted, more than 'max-deletions' ` +
+            `(${options.maxDeletions}): nothing was deleted. Check the selection, or raise ` +
+            "'max-deletions' if that many is right.");
+    }
+    return plan;
+}
+/** Why a name matched nothing, naming runners whose name differs only in case. */
+function missingSentence(name, runners, where) {
+    const near = runners
+        .filter((listed) => listed.name.toLowerCase() === name.toLowerCase())
+        .map(describeRunner)
+        .join(', ');
+    return (`No runner of ${where} is named '${safeText(name, 80)}' (${runners.length} listed)` +
+        (near ? `; ${near} differs only in case, and names are matched exactly.` : '.'));
+}
+/** `'spot-7' (id 42, offline)`, the name made safe to show. */
+function describeRunner(runner) {
+    return `'${safeText(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/permissions.ts
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
@@ -4378,9 +4444,8 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/;
 const REPO_MAX = 100;
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const SLUG_MAX = 100;
-// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
-// eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
+/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Validates every input and resolves the scope, so that bad input is refused before any request.
  * Every problem is reported, so one failed run lists all of them.
@@ -4424,9 +4489,10 @@ function parseToken(token) {
             '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
             'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
     }
-    if (WHITESPACE_OR_CONTROL.test(token)) {
-        throw new InputError("Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
-            'Check the secret: it may hold more than the token (a line break, a second line).');
+    if (!PRINTABLE_ASCII.test(token)) {
+        throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
+            'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
+            'break, a second line) was probably pasted with it. Set the secret to the token alone.');
     }
     return token;
 }
@@ -4555,28 +4621,86 @@ function quote(value) {
 ;// CONCATENATED MODULE: ./src/actions/delete-runner-inputs.ts
 
 const MAX_BUSY_TIMEOUT_S = 3600;
-const RUNNER_NAME_MAX = 256;
+const DEFAULT_MAX_DELETIONS = 20;
+const MAX_MAX_DELETIONS = 1000;
+/** actions/runner: "Runner names can only be 64 characters in length". */
+const RUNNER_NAME_MAX = 64;
+const LABEL_MAX = 256;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 function parseDeleteInputs(raw, env) {
     return validateAll({
         ...commonParsers(raw, env),
-        runnerName: () => parseRunnerName(raw.runnerName),
+        choice: () => parseChoice(raw),
+        maxDeletions: () => parseMaxDeletions(raw.maxDeletions),
+        dryRun: () => parseBoolean('dry-run', raw.dryRun, false),
         onlyOffline: () => parseBoolean('only-offline', raw.onlyOffline, true),
         busyTimeoutS: () => parseBusyTimeout(raw.busyTimeout),
         missingOk: () => parseBoolean('missing-ok', raw.missingOk, true)
     });
 }
-function parseRunnerName(value) {
-    if (value === '') {
-        throw new InputError("Input 'runner-name' is empty. Set it to the runner's name exactly as it appears in " +
-            'Settings > Actions > Runners (it is matched case-sensitively).');
+/** Exactly one way of choosing: names, or a selector (prefix and/or labels) of offline runners. */
+function parseChoice(raw) {
+    const names = lines(raw.runnerName);
+    const labels = raw.labels
+        .split(/[,\n]/)
+        .map((label) => label.trim())
+        .filter(Boolean);
+    const selector = raw.namePrefix !== '' || labels.length > 0;
+    if (names.length > 0 && selector) {
+        throw new InputError("Inputs 'runner-name' and 'name-prefix'/'labels' are both set. Choose runners one way: " +
+            "exact names in 'runner-name', or a selector ('name-prefix' and/or 'labels').");
     }
+    if (!selector)
+        return { by: 'names', names: parseNames(names) };
+    if (raw.onlyOffline === 'false' || raw.onlyOffline === 'False' || raw.onlyOffline === 'FALSE') {
+        throw new InputError("Input 'only-offline' is false, but a selector ('name-prefix', 'labels') only ever deletes " +
+            "offline runners. Remove 'only-offline', or name the runners in 'runner-name'.");
+    }
+    const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix);
+    for (const label of labels) {
+        if (label.length > LABEL_MAX || CONTROL.test(label)) {
+            throw new InputError(`Input 'labels' has ${quote(label)}: a label has no control characters and is at most ` +
+                `${LABEL_MAX} characters. Separate labels with commas or line breaks.`);
+        }
+    }
+    return { by: 'selector', prefix, labels };
+}
+function parseNames(names) {
+    if (names.length === 0) {
+        throw new InputError("Input 'runner-name' is empty and no selector is set. Set 'runner-name' to one or more " +
+            'runner names (one per line), exactly as ' +
+            "they appear in Settings > Actions > Runners, or select offline runners with 'name-prefix' " +
+            "and/or 'labels'.");
+    }
+    const twice = names.find((name, index) => names.indexOf(name) !== index);
+    if (twice !== undefined) {
+        throw new InputError(`Input 'runner-name' lists ${quote(twice)} twice: give each name once.`);
+    }
+    return names.map((name) => checkName('runner-name', name));
+}
+function checkName(input, value) {
     if (value.length > RUNNER_NAME_MAX || CONTROL.test(value)) {
-        throw new InputError(`Input 'runner-name' is ${quote(value)}: a runner name has no control characters (such as ` +
-            `a line break) and is at most ${RUNNER_NAME_MAX} characters. Give one runner's name.`);
+        throw new InputError(`Input '${input}' is ${quote(value)}: a runner name has no control characters (such as ` +
+            `a tab) and is at most ${RUNNER_NAME_MAX} characters.`);
     }
     return value;
+}
+/** One value per line, each trimmed; blank lines ignored. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+}
+function parseMaxDeletions(value) {
+    if (value === '')
+        return DEFAULT_MAX_DELETIONS;
+    if (/^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_MAX_DELETIONS) {
+        return Number(value);
+    }
+    throw new InputError(`Input 'max-deletions' is ${quote(value)}: give the most runners this step may delete, a ` +
+        `whole number from 1 to ${MAX_MAX_DELETIONS} (default ${DEFAULT_MAX_DELETIONS}).`);
 }
 /** The YAML 1.2 booleans, as `core.getBooleanInput` reads them; '' takes the default. */
 function parseBoolean(name, value, fallback) {
@@ -4598,6 +4722,73 @@ function parseBusyTimeout(value) {
         `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`);
 }
 
+;// CONCATENATED MODULE: ./src/actions/delete-runner-report.ts
+/** What delete-runner tells the workflow (outputs) and the person (job summary). */
+
+
+
+/**
+ * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`), and
+ * for one name, `runner-id` and `runner-status` as before fleets (empty otherwise).
+ */
+function setOutputs(outcomes, single) {
+    const deleted = outcomes.filter((outcome) => outcome.deleted).length;
+    const [only] = outcomes;
+    setOutput('deleted', String(deleted > 0));
+    setOutput('deleted-count', String(deleted));
+    setOutput('runner-id', single && only ? String(only.runner.id) : '');
+    setOutput('runner-status', single && only ? only.runner.status : '');
+    setOutput('runners', JSON.stringify(outcomes.map(({ runner, deleted: gone, reason }) => ({
+        id: runner.id,
+        name: runner.name,
+        status: runner.status,
+        deleted: gone,
+        ...(reason === undefined ? {} : { reason })
+    }))));
+}
+/** A sentence, then a table of the runners chosen and what happened to each. */
+async function summarise(outcomes, plan, context) {
+    const summary = summary_summary.addHeading('Self-hosted runners', 3);
+    summary.addRaw(summaryText(headline(outcomes, plan, context), 2000), true);
+    if (outcomes.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Runner', header: true },
+                { data: 'ID', header: true },
+                { data: 'Status', header: true },
+                { data: 'Result', header: true }
+            ],
+            ...outcomes.map(({ runner, deleted: gone, reason }) => [
+                summaryText(runner.name, 80),
+                String(runner.id),
+                summaryText(runner.status, 32),
+                gone ? 'deleted' : summaryText(reason ?? 'not deleted', 80)
+            ])
+        ]);
+    }
+    if (plan.skipped.length > 0) {
+        summary.addRaw(summaryText(`Left alone (not offline): ${plan.skipped.map(describeRunner).join(', ')}`, 4000), true);
+    }
+    await summary.write();
+}
+function headline(outcomes, plan, { where, single, dryRun }) {
+    const [only] = outcomes;
+    if (single !== undefined && !dryRun) {
+        if (!only)
+            return `No runner named '${safeText(single, 80)}' in ${where}: nothing deleted.`;
+        return only.deleted
+            ? `Deleted runner ${describeRunner(only.runner)} from ${where}.`
+            : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason ?? 'not deleted'}.`;
+    }
+    const count = outcomes.filter((outcome) => outcome.deleted).length;
+    if (dryRun)
+        return `Dry run: ${outcomes.length} runners of ${where} would be deleted; nothing was deleted.`;
+    return (`Deleted ${count} of ${outcomes.length} runners chosen in ${where}` +
+        (plan.skipped.length > 0
+            ? `; ${plan.skipped.length} matching runners were not offline and were left alone.`
+            : '.'));
+}
+
 ;// CONCATENATED MODULE: ./src/actions/delete-runner.ts
 
 
@@ -4608,87 +4799,106 @@ function parseBusyTimeout(value) {
 
 
 
+
+
+
+/** GitHub's REST guidance: mutating requests one at a time, at least one second apart. */
+const DELETE_SPACING_MS = 1000;
 /**
- * delete-runner: inputs -> target -> list every page -> find the runner by exact name -> refuse
- * what is unsafe (several matches, an online runner) -> delete it -> outputs -> summary.
+ * delete-runner: inputs -> target -> list every page once -> choose (names, or a selector of
+ * offline runners) -> refuse what is unsafe before any DELETE -> delete one at a time, paced ->
+ * outputs -> summary.
  */
 function run() {
     return runStep(async (cleanup) => {
         const inputs = parseDeleteInputs({
             ...readCommonInputs(),
             runnerName: getInput('runner-name'),
+            namePrefix: getInput('name-prefix'),
+            labels: getInput('labels'),
+            maxDeletions: getInput('max-deletions'),
+            dryRun: getInput('dry-run'),
             onlyOffline: getInput('only-offline'),
             busyTimeout: getInput('busy-timeout'),
             missingOk: getInput('missing-ok')
         }, process.env);
-        const { target, runnerName } = inputs;
+        const { target, choice } = inputs;
         warnIfUnencrypted(inputs.apiUrl);
         const where = describeTarget(target);
-        log.info(`Looking for runner '${runnerName}' in ${where} at ${inputs.apiUrl}`);
+        const single = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined;
+        log.info(single !== undefined
+            ? `Looking for runner '${safeText(single, 80)}' in ${where} at ${inputs.apiUrl}`
+            : `Listing the runners of ${where} at ${inputs.apiUrl}`);
         const client = await createClient({ ...inputs, log: log });
         cleanup(client.close);
-        const { runners } = await listRunners(client, target, { ...inputs, name: runnerName });
-        const matches = runners.filter((runner) => runner.name === runnerName);
-        if (matches.length > 1)
-            throw new Error(ambiguity(matches, target, runnerName));
-        const [runner] = matches;
-        if (!runner) {
-            const near = runners
-                .filter((listed) => listed.name.toLowerCase() === runnerName.toLowerCase())
-                .map(describeRunner)
-                .join(', ');
-            const missing = `No runner of ${where} is named '${runnerName}' (${runners.length} listed)` +
-                (near ? `; ${near} differs only in case, and names are matched exactly.` : '.');
-            if (!inputs.missingOk) {
-                throw new Error(`${missing} Check 'runner-name', or set 'missing-ok: true' if it may be gone.`);
-            }
-            log.info(`${missing} Nothing to delete ('missing-ok' is true).`);
-            setOutputs(false, '', '');
-            await publishSummary(() => summarise(`No runner named '${runnerName}' in ${where}: nothing deleted.`));
-            return;
+        const { runners, pages } = await listRunners(client, target, { ...inputs, name: single });
+        if (single === undefined)
+            log.info(`Listed ${runners.length} runners (${pages} pages)`);
+        const plan = chooseRunners(runners, choice, { ...inputs, where });
+        if (plan.refusals.length > 0) {
+            throw new Error(plan.refusals.length === 1
+                ? plan.refusals[0]
+                : `Nothing was deleted:\n- ${plan.refusals.join('\n- ')}`);
         }
-        log.info(`Found runner ${describeRunner(runner)}`);
-        if (inputs.onlyOffline && runner.status !== 'offline') {
-            throw new Error(`Runner ${describeRunner(runner)} of ${where} is ${runner.status}, and 'only-offline' is ` +
-                'true: refusing to delete it. Stop the runner first (or deregister it from its host with ' +
-                "a remove token), or set 'only-offline: false' to delete it anyway.");
+        for (const name of plan.missing) {
+            log.info(`${missingSentence(name, runners, where)} Nothing to delete ('missing-ok' is true).`);
         }
-        const removal = await removeRunner(client, target, runner, { ...inputs, log: log.info });
-        if (removal === 'gone') {
-            const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it was ` +
-                'listed (another teardown, or the runner itself if it is ephemeral).';
-            if (!inputs.missingOk)
-                throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
-            log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
-            setOutputs(false, String(runner.id), runner.status);
-            await publishSummary(() => summarise(gone));
-            return;
+        if (plan.skipped.length > 0) {
+            log.info(`Skipped ${plan.skipped.length} matching runners that are not offline: ` +
+                plan.skipped.map(describeRunner).join(', '));
         }
-        log.info(`Deleted runner ${describeRunner(runner)} from ${where}`);
-        setOutputs(true, String(runner.id), runner.status);
-        await publishSummary(() => summarise(`Deleted runner ${describeRunner(runner)} from ${where}.`));
+        for (const runner of plan.chosen)
+            if (single !== undefined)
+                log.info(`Found runner ${describeRunner(runner)}`);
+        const outcomes = inputs.dryRun
+            ? plan.chosen.map((runner) => ({ runner, deleted: false, reason: 'dry run' }))
+            : await deleteAll(client, plan.chosen, inputs, where);
+        const deleted = outcomes.filter((outcome) => outcome.deleted).length;
+        const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+        if (failed.length > 0 && deleted === 0)
+            throw failed[0]?.error;
+        setOutputs(outcomes, single !== undefined);
+        await publishSummary(() => summarise(outcomes, plan, { where, single, dryRun: inputs.dryRun }));
+        if (failed.length > 0) {
+            throw new Error(`Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +
+                failed
+                    .map((outcome) => `${describeRunner(outcome.runner)}: ${messageOf(outcome.error)}`)
+                    .join('\n- '));
+        }
     });
 }
-/** `'spot-7' (id 42, offline)`, the name made safe to show. */
-function describeRunner(runner) {
-    return `'${safeText(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`;
-}
-function ambiguity(matches, target, name) {
-    const ids = matches.map((runner) => runner.id).join(', ');
-    return (`${matches.length} runners of ${describeTarget(target)} are named '${name}' ` +
-        `(ids ${ids}): refusing to guess which one to delete. Remove the duplicates by hand ` +
-        '(Settings > Actions > Runners), or give each runner a unique name.');
-}
-function setOutputs(deleted, runnerId, status) {
-    setOutput('deleted', String(deleted));
-    setOutput('runner-id', runnerId);
-    setOutput('runner-status', status);
-}
-async function summarise(sentence) {
-    await summary
-        .addHeading('Self-hosted runner', 3)
-        .addRaw(summaryText(sentence, 2000), true)
-        .write();
+/** Deletes each runner in turn, at least DELETE_SPACING_MS apart; a failure does not stop the rest. */
+async function deleteAll(client, runners, inputs, where, sleep = (ms) => new Promise((done) => setTimeout(done, ms))) {
+    const outcomes = [];
+    let lastStarted = -Infinity;
+    for (const runner of runners) {
+        await sleep(Math.max(0, lastStarted + DELETE_SPACING_MS - performance.now()));
+        lastStarted = performance.now();
+        try {
+            const removal = await removeRunner(client, inputs.target, runner, {
+                ...inputs,
+                log: log.info
+            });
+            if (removal === 'gone') {
+                const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it ` +
+                    'was listed (another teardown, or the runner itself if it is ephemeral).';
+                if (!inputs.missingOk)
+                    throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
+                log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
+                outcomes.push({ runner, deleted: false, reason: 'already deleted by something else' });
+                continue;
+            }
+            outcomes.push({ runner, deleted: true });
+            const count = outcomes.filter((outcome) => outcome.deleted).length;
+            log.info(runners.length === 1
+                ? `Deleted runner ${describeRunner(runner)} from ${where}`
+                : `Deleted ${count} of ${runners.length}: ${safeText(runner.name, 80)} (id ${runner.id})`);
+        }
+        catch (error) {
+            outcomes.push({ runner, deleted: false, reason: 'the deletion failed', error });
+        }
+    }
+    return outcomes;
 }
 
 
@@ -4698,7 +4908,7 @@ async function summarise(sentence) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(731);
 
 await (0,_actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
