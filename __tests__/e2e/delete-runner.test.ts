@@ -5,7 +5,12 @@
 import { join } from 'node:path'
 import { githubError, type Simulator } from '../../tools/github-simulator.ts'
 import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
-import { runner, RunnerRegistry, type FakeRunner, type RegistryOptions } from './runner-registry.ts'
+import {
+  runner,
+  RunnerRegistry,
+  type FakeRunner,
+  type RegistryOptions
+} from '../../tools/runner-registry.ts'
 import { expectNoLeak, INPUT_TOKEN, startTestSimulator } from './support.ts'
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')

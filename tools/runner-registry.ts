@@ -1,15 +1,24 @@
 /**
  * A simulator responder that keeps a list of self-hosted runners: it lists them (name filter and
- * pages with Link headers, as GitHub does) and deletes them, and can be told that a runner is
- * running a job for its first few delete attempts.
+ * pages with Link headers, as GitHub does) and deletes them. It can be told that a runner is
+ * running a job for its first few delete attempts, that deleting one keeps failing, and to answer
+ * a DELETE that comes too soon after the previous one with a secondary rate limit (as GitHub asks
+ * for mutating requests at least a second apart).
  */
-import type { Answer, RecordedRequest, Responder } from '../../tools/github-simulator.ts'
+import {
+  githubError,
+  type Answer,
+  type RecordedRequest,
+  type Responder
+} from './github-simulator.ts'
 
 export interface FakeRunner {
   id: number
   name: string
   status: 'online' | 'offline'
   busy: boolean
+  /** Label names; `self-hosted` when not given. */
+  labels?: string[]
 }
 
 export interface RegistryOptions {
@@ -19,19 +28,27 @@ export interface RegistryOptions {
   busyFor?: Record<number, number>
   /** Runners something else deletes right after they are listed (a race with another teardown). */
   vanishAfterListing?: number[]
+  /** Deleting these runners always fails with a 500. */
+  failDeletes?: number[]
+  /** A DELETE arriving sooner than this after the last one accepted gets a secondary rate limit. */
+  minDeleteGapMs?: number
 }
 
 export function runner(
   id: number,
   name: string,
   status: FakeRunner['status'] = 'offline',
-  busy = false
+  busy = false,
+  labels?: string[]
 ): FakeRunner {
-  return { id, name, status, busy }
+  return { id, name, status, busy, ...(labels ? { labels } : {}) }
 }
 
 export class RunnerRegistry {
   readonly deleted: number[] = []
+  /** DELETEs answered with a secondary rate limit because they came too soon. */
+  rateLimited = 0
+  private lastDeleteAt = -Infinity
   private readonly busyLeft: Record<number, number>
 
   constructor(
@@ -43,7 +60,7 @@ export class RunnerRegistry {
 
   readonly respond: Responder = (request) => {
     if (request.method === 'GET') return this.list(request)
-    if (request.method === 'DELETE') return this.remove(Number(request.params.runner_id))
+    if (request.method === 'DELETE') return this.paced(request)
     throw new Error(`the registry does not answer ${request.operation}`)
   }
 
@@ -74,13 +91,32 @@ export class RunnerRegistry {
       headers: links.length > 0 ? { link: links.join(', ') } : {},
       json: {
         total_count: all.length,
-        runners: listedRunners.map((r) => ({
+        runners: listedRunners.map(({ labels = ['self-hosted'], ...r }) => ({
           ...r,
           os: 'linux',
-          labels: [{ id: 1, name: 'self-hosted', type: 'read-only' }]
+          labels: labels.map((name, index) => ({
+            id: index + 1,
+            name,
+            type: index === 0 ? 'read-only' : 'custom'
+          }))
         }))
       }
     }
+  }
+
+  private paced(request: RecordedRequest): Answer {
+    if (request.receivedAt - this.lastDeleteAt < (this.options.minDeleteGapMs ?? 0)) {
+      this.rateLimited += 1
+      return githubError(
+        403,
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        { 'retry-after': '1' }
+      )
+    }
+    this.lastDeleteAt = request.receivedAt
+    const id = Number(request.params.runner_id)
+    if (this.options.failDeletes?.includes(id)) return githubError(500, 'Server Error')
+    return this.remove(id)
   }
 
   private remove(id: number): Answer {
