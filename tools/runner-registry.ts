@@ -51,10 +51,13 @@ export class RunnerRegistry {
   private lastDeleteAt = -Infinity
   private readonly busyLeft: Record<number, number>
 
-  constructor(
-    readonly runners: FakeRunner[],
-    private readonly options: RegistryOptions = {}
-  ) {
+  readonly runners: FakeRunner[]
+  private readonly options: RegistryOptions
+
+  // Plain fields (not parameter properties): tools run with Node's type stripping, which has none.
+  constructor(runners: FakeRunner[], options: RegistryOptions = {}) {
+    this.runners = runners
+    this.options = options
     this.busyLeft = { ...options.busyFor }
   }
 
