@@ -131,6 +131,84 @@ describe('parseDeleteInputs', () => {
   })
 })
 
+describe('choosing runners (parseDeleteInputs)', () => {
+  const raw: RawDeleteInputs = {
+    token: TOKEN,
+    owner: '',
+    repo: '',
+    org: 'octo-org',
+    enterprise: '',
+    apiUrl: API,
+    retries: '3',
+    timeout: '30',
+    runnerName: '',
+    namePrefix: '',
+    labels: '',
+    maxDeletions: '',
+    dryRun: '',
+    onlyOffline: '',
+    busyTimeout: '',
+    missingOk: ''
+  }
+  const choose = (inputs: Partial<RawDeleteInputs>) => parseDeleteInputs({ ...raw, ...inputs }, {})
+
+  it('takes several names, one per line, trimmed, blank lines ignored', () => {
+    expect(choose({ runnerName: ' a \n\n b\r\nc ' }).choice).toEqual({
+      by: 'names',
+      names: ['a', 'b', 'c']
+    })
+  })
+
+  it('takes a prefix and labels separated by commas or line breaks', () => {
+    expect(choose({ namePrefix: 'spot-', labels: 'gpu, Linux\nx64,' }).choice).toEqual({
+      by: 'selector',
+      prefix: 'spot-',
+      labels: ['gpu', 'Linux', 'x64']
+    })
+    expect(choose({ labels: 'gpu' }).choice).toEqual({
+      by: 'selector',
+      prefix: undefined,
+      labels: ['gpu']
+    })
+  })
+
+  it('takes max-deletions from 1 to 1000 and dry-run', () => {
+    expect(choose({ namePrefix: 'a', maxDeletions: '1', dryRun: 'true' })).toMatchObject({
+      maxDeletions: 1,
+      dryRun: true
+    })
+    expect(choose({ namePrefix: 'a', maxDeletions: '1000' }).maxDeletions).toBe(1000)
+  })
+
+  it.each([
+    [{}, "Input 'runner-name' is empty and no selector is set"],
+    [
+      { runnerName: 'a', namePrefix: 'b' },
+      "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+    ],
+    [
+      { runnerName: 'a', labels: 'b' },
+      "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+    ],
+    [{ namePrefix: 'a', onlyOffline: 'false' }, "Input 'only-offline' is false, but a selector"],
+    [{ namePrefix: 'a', onlyOffline: 'FALSE' }, "Input 'only-offline' is false, but a selector"],
+    [{ namePrefix: 'a', onlyOffline: 'False' }, "Input 'only-offline' is false, but a selector"],
+    [{ runnerName: 'a\nb\na' }, 'Input \'runner-name\' lists "a" twice'],
+    [{ namePrefix: 'x'.repeat(65) }, "Input 'name-prefix' is"],
+    [{ labels: 'a\u0007b' }, 'Input \'labels\' has "a\\u0007b"'],
+    [{ labels: 'l'.repeat(257) }, "Input 'labels' has"],
+    [{ namePrefix: 'a', maxDeletions: '0' }, 'Input \'max-deletions\' is "0"'],
+    [{ namePrefix: 'a', maxDeletions: '1001' }, 'Input \'max-deletions\' is "1001"'],
+    [{ namePrefix: 'a', maxDeletions: '2.5' }, 'Input \'max-deletions\' is "2.5"'],
+    [
+      { namePrefix: 'a', dryRun: 'yes' },
+      'Input \'dry-run\' is "yes": give true or false (default false).'
+    ]
+  ])('refuses %o', (inputs, message) => {
+    expect(() => choose(inputs)).toThrow(message)
+  })
+})
+
 describe('listRunners', () => {
   it('follows every page with the name filter', async () => {
     nock(API)
@@ -343,6 +421,10 @@ describe('run', () => {
     INPUT_RETRIES: '0',
     INPUT_TIMEOUT: '5',
     'INPUT_RUNNER-NAME': 'spot-<7>',
+    'INPUT_NAME-PREFIX': '',
+    INPUT_LABELS: '',
+    'INPUT_MAX-DELETIONS': '20',
+    'INPUT_DRY-RUN': 'false',
     'INPUT_ONLY-OFFLINE': 'true',
     'INPUT_BUSY-TIMEOUT': '0',
     'INPUT_MISSING-OK': 'true'
@@ -443,5 +525,116 @@ describe('run', () => {
     expect(action.stdout()).toContain(
       "::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"
     )
+  })
+
+  describe('fleets', () => {
+    const online = (id: number, name: string): Runner => ({
+      ...offline(id, name),
+      status: 'online'
+    })
+
+    it('deletes several, a second apart; one that fails does not stop the others, and the step says so', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb\nc'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query({ per_page: '100' })
+        .reply(200, listed(offline(1, 'a'), offline(2, 'b'), offline(3, 'c')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(204)
+        .delete('/orgs/octo-org/actions/runners/2')
+        .reply(500, { message: 'Server Error' })
+        .delete('/orgs/octo-org/actions/runners/3')
+        .reply(404, { message: 'Not Found' })
+      const started = Date.now()
+      await run()
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
+      expect(process.exitCode).toBe(1)
+      const written = await outputs()
+      expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n.*runner-id<<.*\n\n/s)
+      expect(written).toContain(
+        '[{"id":1,"name":"a","status":"offline","deleted":true},' +
+          '{"id":2,"name":"b","status":"offline","deleted":false,"reason":"the deletion failed"},' +
+          '{"id":3,"name":"c","status":"offline","deleted":false,"reason":"already deleted by something else"}]'
+      )
+      expect(action.stdout()).toContain('Deleted 1 of 3: a (id 1)')
+      expect(action.stdout()).toContain(
+        "Deleted 1 of 3 runners of organization octo-org; not deleted:%0A- 'b' (id 2, offline): DELETE"
+      )
+      expect(await summary()).toContain('Deleted 1 of 3 runners chosen in organization octo-org.')
+    })
+
+    it('lists every refusal at once, and deletes nothing', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(online(1, 'a'), offline(2, 'b'), offline(3, 'b')))
+      await run()
+      expect(process.exitCode).toBe(1)
+      expect(await outputs()).toBe('')
+      expect(action.stdout()).toContain(
+        "::error::Nothing was deleted:%0A- Runner 'a' (id 1, online)"
+      )
+      expect(action.stdout()).toContain("%0A- 2 runners of organization octo-org are named 'b'")
+    })
+
+    it('a dry run with a selector reports, skips online runners, and deletes nothing', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env['INPUT_NAME-PREFIX'] = 'spot-'
+      process.env['INPUT_DRY-RUN'] = 'true'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'spot-1'), online(2, 'spot-2'), offline(3, 'other')))
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await outputs()).toContain(
+        '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"}]'
+      )
+      expect(action.stdout()).toContain(
+        "Skipped 1 matching runners that are not offline: 'spot-2' (id 2, online)"
+      )
+      const written = await summary()
+      expect(written).toContain(
+        'Dry run: 1 runners of organization octo-org would be deleted; nothing was deleted.'
+      )
+      expect(written).toContain('Left alone (not offline): &#39;spot-2&#39; (id 2, online)')
+    })
+
+    it('a selector that deletes reports how many it left alone', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env.INPUT_LABELS = 'gpu'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, {
+          total_count: 2,
+          runners: [
+            { id: 1, name: 'g-1', status: 'offline', busy: false, labels: [{ name: 'GPU' }] },
+            { id: 2, name: 'g-2', status: 'online', busy: true, labels: [{ name: 'gpu' }] }
+          ]
+        })
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(204)
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await summary()).toContain(
+        'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
+      )
+    })
+
+    it('with one name, a runner gone before its deletion says so in the summary', async () => {
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(7, 'spot-<7>')))
+        .delete('/orgs/octo-org/actions/runners/7')
+        .reply(404, { message: 'Not Found' })
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await summary()).toContain(
+        'of organization octo-org: already deleted by something else.'
+      )
+    })
   })
 })
