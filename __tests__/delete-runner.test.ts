@@ -383,6 +383,18 @@ describe('removeRunner', () => {
     ).resolves.toBe('deleted')
   })
 
+  it('explains a failure that did not come through the retry loop', async () => {
+    const failing = { request: () => Promise.reject(new Error('socket closed')) }
+    await expect(
+      removeRunner(failing as never, org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow('the connection failed before GitHub answered: socket closed.')
+  })
+
   it('explains any other refusal', async () => {
     nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' })
     await expect(

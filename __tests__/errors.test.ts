@@ -263,6 +263,15 @@ describe('rate limits', () => {
     expect(explainFailure(bare, attempt()).message).toMatch(/run the job again later\.$/)
   })
 
+  it('says how long GitHub asked to wait when it was within the wait, and ignores a malformed retry-after', () => {
+    const within = httpError(503, 'Unavailable', { 'retry-after': '5' })
+    expect(explainFailure(new RequestFailure(within, 4, 9000), attempt()).message).toContain(
+      'overloaded. GitHub asked to wait 5 s. Run the job again'
+    )
+    const malformed = httpError(503, 'Unavailable', { 'retry-after': 'soon' })
+    expect(explainFailure(malformed, attempt()).message).toContain('overloaded. Run the job again')
+  })
+
   it('says how long a server error asked to wait', () => {
     const error = httpError(503, 'Unavailable', { 'retry-after': '90' })
     expect(explainFailure(new RequestFailure(error, 1, 0, 90), attempt()).message).toContain(

@@ -4762,7 +4762,7 @@ async function summarise(outcomes, plan, context) {
                 summaryText(runner.name, 80),
                 String(runner.id),
                 summaryText(runner.status, 32),
-                gone ? 'deleted' : summaryText(reason ?? 'not deleted', 80)
+                gone ? 'deleted' : summaryText(reason, 80)
             ])
         ]);
     }
@@ -4778,7 +4778,7 @@ function headline(outcomes, plan, { where, single, dryRun }) {
             return `No runner named '${safeText(single, 80)}' in ${where}: nothing deleted.`;
         return only.deleted
             ? `Deleted runner ${describeRunner(only.runner)} from ${where}.`
-            : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason ?? 'not deleted'}.`;
+            : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason}.`;
     }
     const count = outcomes.filter((outcome) => outcome.deleted).length;
     if (dryRun)

@@ -5,15 +5,10 @@ import type { Plan } from '../operations/choose-runners.js'
 import { describeRunner } from '../operations/choose-runners.js'
 import type { Runner } from '../operations/list-runners.js'
 
-/** What happened to one chosen runner. */
-export interface Outcome {
-  runner: Runner
-  deleted: boolean
-  /** Why it was not deleted. */
-  reason?: string
-  /** The failure, when its deletion failed. */
-  error?: unknown
-}
+/** What happened to one chosen runner: deleted, or not and why (with the failure, if one). */
+export type Outcome =
+  | { runner: Runner; deleted: true; reason?: undefined; error?: undefined }
+  | { runner: Runner; deleted: false; reason: string; error?: unknown }
 
 /**
  * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`), and
@@ -66,7 +61,7 @@ export async function summarise(
         summaryText(runner.name, 80),
         String(runner.id),
         summaryText(runner.status, 32),
-        gone ? 'deleted' : summaryText(reason ?? 'not deleted', 80)
+        gone ? 'deleted' : summaryText(reason, 80)
       ])
     ])
   }
@@ -89,7 +84,7 @@ function headline(
     if (!only) return `No runner named '${safeText(single, 80)}' in ${where}: nothing deleted.`
     return only.deleted
       ? `Deleted runner ${describeRunner(only.runner)} from ${where}.`
-      : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason ?? 'not deleted'}.`
+      : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason}.`
   }
   const count = outcomes.filter((outcome) => outcome.deleted).length
   if (dryRun)

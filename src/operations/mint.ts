@@ -98,8 +98,10 @@ const ISO_8601 =
 export function isCalendarTime(value: string): boolean {
   const match = ISO_8601.exec(value)
   if (!match) return false
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetH = 0, offsetM = 0] =
-    match.slice(1).map((part) => Number(part ?? 0))
+  // Eight numbers: the regular expression has eight groups; an offset's are absent for 'Z'.
+  const [year, month, day, hour, minute, second, offsetH, offsetM] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number]
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
   return (
     month >= 1 &&
