@@ -3354,7 +3354,7 @@ function escaped(text, max = 120) {
     const redacted = [...secrets.redact(text)];
     const cut = redacted.length > max ? `${redacted.slice(0, max).join('')}…` : redacted.join('');
     return JSON.stringify(cut)
-        .replace(/[\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
         .replace(/::/g, ': :')
         .replace(/##\[/g, '## [');
 }
@@ -3565,14 +3565,14 @@ function redirectTarget(from, answered, method, origin, hop) {
     if (status === 303 && method !== 'GET') {
         throw new TransportError('redirect-to-get', `the server answered ${method} with 303, which asks for a GET elsewhere; not followed`);
     }
-    if (hop + 1 >= MAX_REDIRECTS) {
-        throw new TransportError('redirect-loop', `the server redirected ${MAX_REDIRECTS} times in a row; not followed further`);
+    if (hop >= MAX_REDIRECTS) {
+        throw new TransportError('redirect-loop', `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`);
     }
     return next;
 }
 /** The headers this action (and Octokit) read, when their value has the shape GitHub sends. */
 const HEADER_SHAPES = {
-    'content-type': /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w-]+=[\w."-]+)*$/,
+    'content-type': /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[ \t]*[\w-]+=[\w."-]+)*$/,
     link: /^[\x20-\x7e]{1,8192}$/,
     // GitHub's shape: colon-separated groups of hex digits (CF94:2BE0:1E4A3E:3CE7D0:6400F8B0).
     'x-github-request-id': /^[0-9A-F]{1,8}(?::[0-9A-F]{1,8}){2,5}$/,
@@ -3621,12 +3621,15 @@ const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) =>
         ? init.signal.reason
         : Object.assign(new TypeError('fetch failed'), { cause: error }));
     const req = send(url, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
-        readBounded(decoded(res), maxBytes, () => req.destroy()).then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
+        readBounded(decoded(res, init.method), maxBytes, () => req.destroy()).then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
     });
     req.on('error', fail);
     req.end(init.body ?? undefined);
 });
-function decoded(res) {
+/** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
+function decoded(res, method) {
+    if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode)))
+        return res;
     const encoding = String(res.headers['content-encoding'] ?? '')
         .trim()
         .toLowerCase();

@@ -40,7 +40,7 @@ export function escaped(text: string, max = 120): string {
   const cut = redacted.length > max ? `${redacted.slice(0, max).join('')}…` : redacted.join('')
   return JSON.stringify(cut)
     .replace(
-      /[\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu,
+      /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
     )
     .replace(/::/g, ': :')

@@ -151,10 +151,10 @@ function redirectTarget(
       `the server answered ${method} with 303, which asks for a GET elsewhere; not followed`
     )
   }
-  if (hop + 1 >= MAX_REDIRECTS) {
+  if (hop >= MAX_REDIRECTS) {
     throw new TransportError(
       'redirect-loop',
-      `the server redirected ${MAX_REDIRECTS} times in a row; not followed further`
+      `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`
     )
   }
   return next
@@ -162,7 +162,7 @@ function redirectTarget(
 
 /** The headers this action (and Octokit) read, when their value has the shape GitHub sends. */
 const HEADER_SHAPES: Record<string, RegExp> = {
-  'content-type': /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w-]+=[\w."-]+)*$/,
+  'content-type': /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[ \t]*[\w-]+=[\w."-]+)*$/,
   link: /^[\x20-\x7e]{1,8192}$/,
   // GitHub's shape: colon-separated groups of hex digits (CF94:2BE0:1E4A3E:3CE7D0:6400F8B0).
   'x-github-request-id': /^[0-9A-F]{1,8}(?::[0-9A-F]{1,8}){2,5}$/,
@@ -225,7 +225,7 @@ export const directExchange: Exchanger = (url, init, maxBytes) =>
       url,
       { method: init.method, headers: init.headers, signal: init.signal },
       (res) => {
-        readBounded(decoded(res), maxBytes, () => req.destroy()).then(
+        readBounded(decoded(res, init.method), maxBytes, () => req.destroy()).then(
           (body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }),
           (error: unknown) => (error instanceof TransportError ? reject(error) : fail(error))
         )
@@ -235,7 +235,9 @@ export const directExchange: Exchanger = (url, init, maxBytes) =>
     req.end(init.body ?? undefined)
   })
 
-function decoded(res: IncomingMessage): Readable | NodeJS.ReadWriteStream {
+/** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
+function decoded(res: IncomingMessage, method: string): Readable | NodeJS.ReadWriteStream {
+  if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode))) return res
   const encoding = String(res.headers['content-encoding'] ?? '')
     .trim()
     .toLowerCase()
