@@ -189,7 +189,9 @@ describe('token', () => {
     ['a non-ASCII letter', `ghp_\u00e9${TOKEN.slice(5)}`]
   ])('refuses a token with %s, without showing it', (_, token) => {
     const message = refusal({ token })
-    expect(message).toContain("Input 'token' contains whitespace, a control character or a non-ASCII")
+    expect(message).toContain(
+      "Input 'token' contains whitespace, a control character or a non-ASCII"
+    )
     expect(message).toContain('invisible or non-ASCII character')
     expect(message).not.toContain(TOKEN.slice(5, 20))
   })

@@ -1,15 +1,20 @@
 /**
- * Runs a bundled JavaScript action the way the GitHub Actions runner does: INPUT_* variables with
- * action.yml's defaults applied (`${{ github.* }}` evaluated), GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY files, `node <main>` as a child process, and the log rendered as the runner
- * shows it (workflow commands consumed, masked values replaced by ***).
+ * Runs a bundled JavaScript action the way the GitHub Actions runner (actions/runner 2.336) does:
+ * INPUT_* variables with action.yml's defaults applied (`${{ github.* }}` evaluated; names
+ * case-insensitive; an undeclared input warned about and still passed), GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files (a malformed GITHUB_OUTPUT fails the step), `node <main>` as a child
+ * process, and the log rendered from stdout and stderr as the runner shows it (runner-log.ts).
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { renderLog, type OutputChunk, type Stream, type WorkflowCommand } from './runner-log.ts'
+
+export { renderLog } from './runner-log.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -38,11 +43,20 @@ export interface ActionRun {
   durationMs: number
   /** Raw stdout, workflow commands included (a real runner never shows `::add-mask::` lines). */
   stdout: string
+  /** Raw stderr (the runner processes its lines as it does stdout's). */
   stderr: string
-  /** The log as the runner shows it: commands rendered, masked values replaced by ***. */
+  /** Both streams' chunks, in the order they arrived. */
+  output: OutputChunk[]
+  /**
+   * The log as the runner shows it: the runner's own warnings (undeclared inputs), then stdout's
+   * and stderr's lines, commands rendered, masked values replaced by ***.
+   */
   log: string
   /** Values registered with `::add-mask::`, in order. */
   masked: string[]
+  /** Every workflow command the runner processed, from either stream. */
+  commands: WorkflowCommand[]
+  /** Outputs as the runner sets them: `::set-output` commands, then GITHUB_OUTPUT's. */
   outputs: Record<string, string>
   summary: string
 }
@@ -56,22 +70,40 @@ export async function readActionMetadata(actionDir = REPO_ROOT): Promise<ActionM
   return parse(await readFile(join(actionDir, 'action.yml'), 'utf8')) as ActionMetadata
 }
 
-/** INPUT_<NAME> for every declared input: the given value, else the evaluated default, else ''. */
+/**
+ * INPUT_<NAME> (name upper-cased, spaces to `_`) for every input given, declared or not, and for
+ * every declared input not given (names compared case-insensitively): its evaluated default, or ''.
+ */
 export function inputEnvironment(
   metadata: ActionMetadata,
   inputs: Record<string, string>,
   github: GitHubContext
 ): Record<string, string> {
-  const declared = metadata.inputs ?? {}
-  for (const name of Object.keys(inputs)) {
-    if (!(name in declared)) throw new Error(`action.yml declares no input '${name}'`)
-  }
   const env: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(declared)) {
-    const value = inputs[name] ?? evaluate(String(spec.default ?? ''), github)
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const given = new Set(Object.keys(inputs).map((name) => name.toLowerCase()))
+  for (const [name, spec] of Object.entries(metadata.inputs ?? {})) {
+    if (!given.has(name.toLowerCase())) {
+      env[inputVariable(name)] = evaluate(String(spec.default ?? ''), github)
+    }
   }
+  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
   return env
+}
+
+function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/** The runner's warning for inputs action.yml does not declare (ActionRunner.cs); it still passes them. */
+export function unexpectedInputsWarning(
+  metadata: ActionMetadata,
+  inputs: Record<string, string>
+): string | undefined {
+  const valid = Object.keys(metadata.inputs ?? {})
+  const declared = new Set(valid.map((name) => name.toLowerCase()))
+  const unexpected = Object.keys(inputs).filter((name) => !declared.has(name.toLowerCase()))
+  if (unexpected.length === 0) return undefined
+  return `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${valid.join("', '")}']`
 }
 
 function evaluate(expression: string, github: GitHubContext): string {
@@ -111,12 +143,19 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       env,
       options.timeoutMs ?? 30_000
     )
-    const { log, masked } = renderLog(child.stdout, env.RUNNER_DEBUG === '1')
+    const rendered = renderLog(child.output, env.RUNNER_DEBUG === '1')
+    const warning = unexpectedInputsWarning(metadata, options.inputs ?? {})
+    const setOutputs = rendered.commands.filter(
+      (command) => command.name === 'set-output' && command.properties.name
+    )
     return {
       ...child,
-      log,
-      masked,
-      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      ...rendered,
+      log: warning === undefined ? rendered.log : `Warning: ${warning}\n${rendered.log}`,
+      outputs: {
+        ...Object.fromEntries(setOutputs.map((command) => [command.properties.name, command.data])),
+        ...parseOutputFile(await readFile(outputFile, 'utf8'))
+      },
       summary: await readFile(summaryFile, 'utf8')
     }
   } finally {
@@ -130,7 +169,9 @@ export function runProcess(
   args: string[],
   env: Record<string, string>,
   timeoutMs: number
-): Promise<Pick<ActionRun, 'exitCode' | 'timedOut' | 'durationMs' | 'stdout' | 'stderr'>> {
+): Promise<
+  Pick<ActionRun, 'exitCode' | 'timedOut' | 'durationMs' | 'stdout' | 'stderr' | 'output'>
+> {
   const started = performance.now()
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
@@ -138,11 +179,17 @@ export function runProcess(
       cwd: env.RUNNER_TEMP,
       stdio: ['ignore', 'pipe', 'pipe']
     })
-    let stdout = ''
-    let stderr = ''
+    const output: OutputChunk[] = []
+    const collect = (stream: Stream) => {
+      const decoder = new StringDecoder('utf8')
+      child[stream].on('data', (chunk: Buffer) =>
+        output.push({ stream, text: decoder.write(chunk) })
+      )
+      child[stream].on('end', () => output.push({ stream, text: decoder.end() }))
+    }
+    collect('stdout')
+    collect('stderr')
     let timedOut = false
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     const timer = setTimeout(() => {
       timedOut = true
       child.kill('SIGKILL')
@@ -153,63 +200,58 @@ export function runProcess(
     })
     child.on('close', (exitCode) => {
       clearTimeout(timer)
-      done({ exitCode, timedOut, durationMs: performance.now() - started, stdout, stderr })
+      const text = (stream: Stream) =>
+        output
+          .filter((chunk) => chunk.stream === stream)
+          .map((chunk) => chunk.text)
+          .join('')
+      done({
+        exitCode,
+        timedOut,
+        durationMs: performance.now() - started,
+        stdout: text('stdout'),
+        stderr: text('stderr'),
+        output
+      })
     })
   })
 }
 
-/** `name<<DELIMITER\nvalue\nDELIMITER` blocks, as `@actions/core` writes them. */
+/**
+ * The outputs in a GITHUB_OUTPUT file, parsed as the runner parses it on Linux
+ * (FileCommandManager.cs, EnvFileKeyValuePairs): lines end at `\n`; a line is `name=value`, or
+ * `name<<DELIMITER` followed by the value's lines and a line that is exactly DELIMITER; empty
+ * lines are skipped. Anything else fails the step there, and throws here.
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
+  const fail = (problem: string): never => {
+    throw new Error(
+      `GITHUB_OUTPUT is malformed, so the runner fails the step ("Unable to process file ` +
+        `command 'output' successfully."): ${problem}`
+    )
+  }
   for (let i = 0; i < lines.length; i++) {
-    const header = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!header) {
-      const single = /^([^=]+)=(.*)$/.exec(lines[i] ?? '')
-      if (single?.[1]) outputs[single[1]] = single[2] ?? ''
-      continue
-    }
-    const [, name, delimiter] = header
-    const end = lines.indexOf(delimiter ?? '', i + 1)
-    if (end < 0 || !name) throw new Error(`output '${name}' has no closing delimiter`)
-    outputs[name] = lines.slice(i + 1, end).join('\n')
-    i = end
+    const line = lines[i] as string
+    if (line === '') continue
+    const equals = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+      const name = line.slice(0, equals)
+      if (name === '') fail(`Invalid format '${line}'. Name must not be empty`)
+      outputs[name] = line.slice(equals + 1)
+    } else if (heredoc >= 0) {
+      const name = line.slice(0, heredoc)
+      const delimiter = line.slice(heredoc + 2)
+      if (name === '' || delimiter === '') {
+        fail(`Invalid format '${line}'. Name must not be empty and delimiter must not be empty`)
+      }
+      const end = lines.indexOf(delimiter, i + 1)
+      if (end < 0) fail(`Invalid value. Matching delimiter not found '${delimiter}'`)
+      outputs[name] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else fail(`Invalid format '${line}'`)
   }
   return outputs
-}
-
-const COMMAND = /^::([\w-]+)(?: [^:]*)?::(.*)$/
-
-/**
- * The log a person sees on github.com: commands consumed or rendered, and each line masked with
- * the values registered (`::add-mask::`) before it, as the runner masks; a value printed before
- * its mask stays visible here too.
- */
-export function renderLog(stdout: string, debug: boolean): { log: string; masked: string[] } {
-  const masked: string[] = []
-  const shown: string[] = []
-  const show = (line: string) =>
-    shown.push(
-      masked.reduce((text, secret) => (secret ? text.split(secret).join('***') : text), line)
-    )
-  for (const line of stdout.split('\n')) {
-    const command = COMMAND.exec(line)
-    if (!command) {
-      show(line)
-      continue
-    }
-    const [, name, data = ''] = command
-    const text = unescapeData(data)
-    if (name === 'add-mask') masked.push(text)
-    else if (name === 'debug') {
-      if (debug) show(`##[debug]${text}`)
-    } else if (name === 'error' || name === 'warning' || name === 'notice') {
-      show(`${name[0]?.toUpperCase()}${name.slice(1)}: ${text}`)
-    } else show(line)
-  }
-  return { log: shown.join('\n'), masked }
-}
-
-function unescapeData(data: string): string {
-  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }

@@ -1,4 +1,11 @@
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http'
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { connect, createServer, type AddressInfo } from 'node:net'
 import {
   startSimulator,
@@ -6,8 +13,16 @@ import {
   type SimulatorOptions
 } from '../../tools/github-simulator.ts'
 import type { ActionRun } from '../../tools/run-action.ts'
+import { parseCommand } from '../../tools/runner-log.ts'
 
 const running: Simulator[] = []
+const closing: { close(): Promise<void> }[] = []
+
+/** Closes `server` after the test, whatever its outcome. */
+export function closeAfterTest<T extends { close(): Promise<void> }>(server: T): T {
+  closing.push(server)
+  return server
+}
 
 /**
  * A simulator that is stopped after the test, which fails if any request the action sent, or any
@@ -21,9 +36,69 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
 
 afterEach(async () => {
   const stopping = running.splice(0)
-  await Promise.all(stopping.map((simulator) => simulator.close()))
+  await Promise.all([...stopping, ...closing.splice(0)].map((server) => server.close()))
   for (const simulator of stopping) expect(simulator.violations).toEqual([])
 })
+
+/** A request as a scripted server received it. */
+export interface Seen {
+  method: string
+  url: string
+  body: string
+  authorization?: string
+}
+
+export interface ScriptedServer {
+  /** `http://127.0.0.1:PORT` (or `https://`), the server's origin. */
+  url: string
+  seen: Seen[]
+  /** TCP connections accepted (a TLS handshake the client refused is one, with no request). */
+  connections: number
+  close(): Promise<void>
+}
+
+/**
+ * A loopback server whose every answer the test scripts (`n` counts requests from 1); it records
+ * what it received and is closed after the test. With `tls`, it serves https with that key and
+ * certificate.
+ */
+export async function startScripted(
+  answer: (req: IncomingMessage, res: ServerResponse, n: number) => void,
+  tls?: { key: string; cert: string }
+): Promise<ScriptedServer> {
+  const seen: Seen[] = []
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: Buffer.concat(chunks).toString('utf8'),
+        authorization: req.headers.authorization
+      })
+      res.on('error', () => undefined)
+      answer(req, res, seen.length)
+    })
+  }
+  const server: Server = tls ? createHttpsServer(tls, handle) : createHttpServer(handle)
+  // A client that refuses the certificate ends the handshake: not the server's failure.
+  server.on('tlsClientError', () => undefined)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const scripted: ScriptedServer = closeAfterTest({
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    seen,
+    connections: 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  })
+  server.on('connection', () => (scripted.connections += 1))
+  return scripted
+}
 
 /** A loopback port that was just free: connecting to it is refused. */
 export async function closedPort(): Promise<number> {
@@ -44,23 +119,67 @@ export function mintedToken(): string {
 }
 
 /**
- * Neither token may appear anywhere a person or a file could see it: the log (raw stdout less the
- * `::add-mask::` commands the runner consumes), stderr, the summary, and outputs other than `token`.
+ * What an echo of a secret may look like: the secret, its first 8 characters (a secret cut
+ * short), JSON-escaped, URL-encoded (JavaScript's and .NET's way), and base64 (standard and
+ * URL-safe) at each of the three byte alignments it can take inside a longer encoded text. Forms
+ * shorter than 8 characters (other than the secret itself) are too common to look for.
+ */
+export function leakForms(secret: string): { kind: string; form: string }[] {
+  const bytes = Buffer.from(secret, 'utf8')
+  const url = encodeURIComponent(secret)
+  const forms = [
+    { kind: 'raw', form: secret },
+    { kind: 'first 8 characters', form: secret.slice(0, 8) },
+    { kind: 'JSON-escaped', form: JSON.stringify(secret).slice(1, -1) },
+    { kind: 'URL-encoded', form: url },
+    {
+      kind: 'URL-encoded (.NET)',
+      form: url.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    },
+    ...[0, 1, 2].flatMap((shift) => {
+      const whole = bytes.subarray(shift, shift + Math.floor((bytes.length - shift) / 3) * 3)
+      return [
+        { kind: `base64 from byte ${shift}`, form: whole.toString('base64') },
+        { kind: `base64url from byte ${shift}`, form: whole.toString('base64url') }
+      ]
+    })
+  ]
+  return forms.filter(
+    ({ form }, index) =>
+      (form === secret || form.length >= 8) &&
+      forms.findIndex((other) => other.form === form) === index
+  )
+}
+
+/**
+ * No secret may appear, in any form `leakForms` lists, anywhere a person or a file could see it:
+ * stdout less the `::add-mask::` commands the runner consumes, stderr, the rendered log, the
+ * summary, and every output but the minted token's own (`token`).
  */
 export function expectNoLeak(run: ActionRun, secrets: string[]): void {
   const visibleStdout = run.stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
+    .split(/\r\n|\r|\n/)
+    .filter((line) => parseCommand(line)?.name !== 'add-mask')
     .join('\n')
-  for (const secret of secrets) {
-    expect(visibleStdout).not.toContain(secret)
-    expect(run.stderr).not.toContain(secret)
-    expect(run.log).not.toContain(secret)
-    expect(run.summary).not.toContain(secret)
-    for (const [name, value] of Object.entries(run.outputs)) {
-      if (name !== 'token') expect(value).not.toContain(secret)
+  const places: [string, string][] = [
+    ['stdout', visibleStdout],
+    ['stderr', run.stderr],
+    ['log', run.log],
+    ['summary', run.summary],
+    ...Object.entries(run.outputs)
+      .filter(([name]) => name !== 'token')
+      .map(([name, value]): [string, string] => [`output ${name}`, value])
+  ]
+  secrets.forEach((secret, index) => {
+    for (const { kind, form } of leakForms(secret)) {
+      for (const [place, text] of places) {
+        const at = text.indexOf(form)
+        if (at < 0) continue
+        const around = `${text.slice(Math.max(0, at - 60), at)}[HERE]${text.slice(at + form.length, at + form.length + 60)}`
+        throw new Error(`${place} shows secret ${index + 1} (${kind}): ${JSON.stringify(around)}`)
+      }
     }
-  }
+  })
 }
 
 /** `::add-mask::SECRET` comes before any other line that holds SECRET. */
