@@ -4242,7 +4242,7 @@ function notGitHub(error, apiUrl) {
     const ghes = url.hostname !== 'api.github.com' &&
         !url.hostname.endsWith('.ghe.com') &&
         !url.pathname.startsWith('/api/v3')
-        ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (https://${url.host}/api/v3).`
+        ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (${url.origin}/api/v3).`
         : '';
     return (`Something other than GitHub's REST API answered ${error.status}` +
         `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
@@ -4262,9 +4262,13 @@ function networkFailure(error, { timeoutS }) {
             "'timeout' or 'retries'.");
     }
     const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`;
-    const fix = (code && NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1]) ??
+    const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined;
+    const fix = known ??
         "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
-            "HTTPS_PROXY, NO_PROXY); if the network is flaky, raise 'retries'.";
+            'HTTPS_PROXY, NO_PROXY)' +
+            (code !== undefined && TRANSIENT_CODES.has(code)
+                ? "; if the network is flaky, raise 'retries'."
+                : '; this failure is not one that trying again would fix.');
     return `the connection failed before GitHub answered: ${cause}. ${fix}`;
 }
 const TRANSPORT_FIX = {

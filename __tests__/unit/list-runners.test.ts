@@ -161,6 +161,45 @@ describe('refuses a runner that is not well-formed', () => {
   })
 })
 
+describe('next-page links', () => {
+  it.each([
+    [
+      'to another origin',
+      'https://elsewhere.test/x?page=2',
+      "pointed to https://elsewhere.test, outside 'api-url' (https://api.github.test); nothing was sent there"
+    ],
+    ['to a data: URL', 'data:x', "pointed to a data: URL, outside 'api-url'"],
+    ['to another path', `${API}/user?page=2`, 'has a next-page link to another path than the list'],
+    ['that is not a URL', 'http://[::1', 'has a next-page link that is not a URL']
+  ])('%s fails naming the page, and sends nothing there', async (_, link, words) => {
+    page({ total_count: 150, runners: [good(1)] }, `<${link}>; rel="next"`)
+    const error = await list().catch((e: Error) => e)
+    expect(String(error)).toContain("GitHub's answer to page 1 of the runner list")
+    expect(String(error)).toContain(words)
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('takes only the paging parameters, and never lets a link change the scope in the path', async () => {
+    page(
+      { total_count: 150, runners: [good(1)] },
+      `<${API}${PATH}?page=2&org=evil&baseUrl=https://x.test&per_page=100>; rel="next"`
+    )
+    nock(API)
+      .get(PATH)
+      .query({ page: '2', per_page: '100' })
+      .reply(200, { total_count: 150, runners: [good(2)] }, JSON_TYPE)
+    await expect(list()).resolves.toMatchObject({ pages: 2 })
+  })
+
+  it('an error on page 2 names the page', async () => {
+    page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
+    nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
+    await expect(list()).rejects.toThrow(
+      /^Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
+    )
+  })
+})
+
 describe('bounded paging', () => {
   it('a next link back to a page already read fails', async () => {
     const self = `<${API}${PATH}?per_page=100>; rel="next"`

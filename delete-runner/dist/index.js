@@ -4121,7 +4121,7 @@ function notGitHub(error, apiUrl) {
     const ghes = url.hostname !== 'api.github.com' &&
         !url.hostname.endsWith('.ghe.com') &&
         !url.pathname.startsWith('/api/v3')
-        ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (https://${url.host}/api/v3).`
+        ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (${url.origin}/api/v3).`
         : '';
     return (`Something other than GitHub's REST API answered ${error.status}` +
         `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
@@ -4141,9 +4141,13 @@ function networkFailure(error, { timeoutS }) {
             "'timeout' or 'retries'.");
     }
     const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`;
-    const fix = (code && NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1]) ??
+    const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined;
+    const fix = known ??
         "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
-            "HTTPS_PROXY, NO_PROXY); if the network is flaky, raise 'retries'.";
+            'HTTPS_PROXY, NO_PROXY)' +
+            (code !== undefined && TRANSIENT_CODES.has(code)
+                ? "; if the network is flaky, raise 'retries'."
+                : '; this failure is not one that trying again would fix.');
     return `the connection failed before GitHub answered: ${cause}. ${fix}`;
 }
 const TRANSPORT_FIX = {
@@ -4323,7 +4327,8 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
     const explain = failureExplainer(target, apiUrl, route, timeoutS, now);
     const runners = [];
     const seen = new Set();
-    let next;
+    let query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) };
+    let listPath;
     let allowedPages = MAX_PAGES;
     for (let page = 1;; page++) {
         const what = `page ${page} of the runner list (${requestLine(route)})`;
@@ -4332,18 +4337,17 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
             'then run the job again.');
         let response;
         try {
-            response = next
-                ? await client.request({ method: 'GET', url: next.url })
-                : await client.request(route.route, {
-                    ...route.params,
-                    per_page: PER_PAGE,
-                    ...(name ? { name } : {})
-                });
+            // The route's own parameters last: a next link cannot change the scope in the path.
+            response = await client.request(route.route, { ...query, ...route.params });
         }
         catch (error) {
-            throw explain(error);
+            const explained = explain(error);
+            if (page === 1)
+                throw explained;
+            throw new RequestFailedError(`Reading ${what} failed, so no runner was deleted. ${explained.message}`);
         }
-        seen.add(response.url);
+        seen.add(JSON.stringify(Object.entries(query).sort()));
+        listPath ??= new URL(response.url).pathname;
         if (response.status !== 200)
             throw bad(`is a ${response.status}, not the 200 GitHub documents`);
         const answer = {
@@ -4365,17 +4369,41 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         if (page === 1)
             allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1);
         listed.forEach((item, index) => runners.push(checkRunner(item, index, bad)));
-        const nextUrl = nextLink(response.headers.link);
-        if (nextUrl === undefined)
+        const link = nextLink(response.headers.link);
+        if (link === undefined)
             return { runners, pages: page };
-        const resolved = new URL(nextUrl, response.url).href;
-        if (seen.has(resolved))
+        query = nextQuery(link, response.url, listPath, apiUrl, bad);
+        if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
             throw bad('links to a page already read as the next one');
+        }
         if (page >= allowedPages) {
             throw bad(`links to more pages than its total_count of ${total} runners allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`);
         }
-        next = { url: resolved };
     }
+}
+/** The query parameters of the runner list that a next link may set. */
+const PAGING_PARAMETERS = new Set(['per_page', 'page', 'name']);
+/**
+ * The next page's query, from its link: on `api-url`'s origin and the list's own path (nothing is
+ * ever sent elsewhere), with only the paging parameters taken, so that the request sent is the
+ * page the link names and the repeat check sees it as it is.
+ */
+function nextQuery(link, base, listPath, apiUrl, bad) {
+    let next;
+    try {
+        next = new URL(link, base);
+    }
+    catch {
+        throw bad('has a next-page link that is not a URL');
+    }
+    const origin = new URL(apiUrl).origin;
+    if (next.origin !== origin) {
+        const other = next.origin === 'null' ? `a ${next.protocol} URL` : next.origin;
+        throw bad(`has a next-page link that pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`);
+    }
+    if (next.pathname !== listPath)
+        throw bad('has a next-page link to another path than the list');
+    return Object.fromEntries([...next.searchParams].filter(([key]) => PAGING_PARAMETERS.has(key)));
 }
 /** The `next` target of a Link header (RFC 8288), as GitHub sends it. */
 function nextLink(header) {
@@ -4741,13 +4769,20 @@ function setOutputs(outcomes, single) {
     setOutput('deleted-count', String(deleted));
     setOutput('runner-id', single && only ? String(only.runner.id) : '');
     setOutput('runner-status', single && only ? only.runner.status : '');
-    setOutput('runners', JSON.stringify(outcomes.map(({ runner, deleted: gone, reason }) => ({
+    setOutput('runners', inertJson(outcomes.map(({ runner, deleted: gone, reason }) => ({
         id: runner.id,
         name: runner.name,
         status: runner.status,
         deleted: gone,
         ...(reason === undefined ? {} : { reason })
     }))));
+}
+/**
+ * JSON that no later step can turn into a workflow command by printing it: `::` and `##[` can only
+ * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same.
+ */
+function inertJson(value) {
+    return JSON.stringify(value).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b');
 }
 /** A sentence, then a table of the runners chosen and what happened to each. */
 async function summarise(outcomes, plan, context) {

@@ -23,7 +23,7 @@ export function setOutputs(outcomes: Outcome[], single: boolean): void {
   core.setOutput('runner-status', single && only ? only.runner.status : '')
   core.setOutput(
     'runners',
-    JSON.stringify(
+    inertJson(
       outcomes.map(({ runner, deleted: gone, reason }) => ({
         id: runner.id,
         name: runner.name,
@@ -33,6 +33,14 @@ export function setOutputs(outcomes: Outcome[], single: boolean): void {
       }))
     )
   )
+}
+
+/**
+ * JSON that no later step can turn into a workflow command by printing it: `::` and `##[` can only
+ * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same.
+ */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b')
 }
 
 interface SummaryContext {

@@ -1,7 +1,7 @@
 import { quoted, safeText } from '../edge/safe-text.js'
 import { errorCode, innermostMessage, isHttpError, isObject, type HttpError } from './http-error.js'
 import { REQUIRED_PERMISSION } from './permissions.js'
-import { MAX_WAIT_S, rateLimit, RequestFailure } from './retry.js'
+import { MAX_WAIT_S, rateLimit, RequestFailure, TRANSIENT_CODES } from './retry.js'
 import { describeTarget, requestLine, type Route, type Target } from './target.js'
 import { TransportError } from './transport.js'
 
@@ -83,7 +83,7 @@ export function notGitHub(error: HttpError, apiUrl: string): string {
     url.hostname !== 'api.github.com' &&
     !url.hostname.endsWith('.ghe.com') &&
     !url.pathname.startsWith('/api/v3')
-      ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (https://${url.host}/api/v3).`
+      ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (${url.origin}/api/v3).`
       : ''
   return (
     `Something other than GitHub's REST API answered ${error.status}` +
@@ -111,10 +111,14 @@ function networkFailure(error: unknown, { timeoutS }: Attempt): string {
     )
   }
   const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`
+  const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined
   const fix =
-    (code && NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1]) ??
+    known ??
     "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
-      "HTTPS_PROXY, NO_PROXY); if the network is flaky, raise 'retries'."
+      'HTTPS_PROXY, NO_PROXY)' +
+      (code !== undefined && TRANSIENT_CODES.has(code)
+        ? "; if the network is flaky, raise 'retries'."
+        : '; this failure is not one that trying again would fix.')
   return `the connection failed before GitHub answered: ${cause}. ${fix}`
 }
 

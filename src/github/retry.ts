@@ -36,7 +36,7 @@ const RATE_LIMIT_JITTER_MS = 1000
 const SECONDARY_WAIT_S = 60
 
 /** Network failures that may pass if tried again; any other code fails at once. */
-const TRANSIENT_CODES = new Set([
+export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'timeout',
   'ECONNRESET',
   'ECONNREFUSED',

@@ -1,6 +1,12 @@
 import { quoted } from '../edge/safe-text.js'
 import type { GitHubClient } from '../github/client.js'
-import { AnswerError, failureExplainer, isGitHubAnswer, notGitHub } from '../github/errors.js'
+import {
+  AnswerError,
+  failureExplainer,
+  isGitHubAnswer,
+  notGitHub,
+  RequestFailedError
+} from '../github/errors.js'
 import { isObject } from '../github/http-error.js'
 import { listRunnersRoute, requestLine, type Target } from '../github/target.js'
 
@@ -47,7 +53,8 @@ export async function listRunners(
   const explain = failureExplainer(target, apiUrl, route, timeoutS, now)
   const runners: Runner[] = []
   const seen = new Set<string>()
-  let next: { url: string } | undefined
+  let query: Query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) }
+  let listPath: string | undefined
   let allowedPages = MAX_PAGES
   for (let page = 1; ; page++) {
     const what = `page ${page} of the runner list (${requestLine(route)})`
@@ -59,17 +66,17 @@ export async function listRunners(
       )
     let response
     try {
-      response = next
-        ? await client.request({ method: 'GET', url: next.url })
-        : await client.request(route.route, {
-            ...route.params,
-            per_page: PER_PAGE,
-            ...(name ? { name } : {})
-          })
+      // The route's own parameters last: a next link cannot change the scope in the path.
+      response = await client.request(route.route, { ...query, ...route.params })
     } catch (error) {
-      throw explain(error)
+      const explained = explain(error)
+      if (page === 1) throw explained
+      throw new RequestFailedError(
+        `Reading ${what} failed, so no runner was deleted. ${explained.message}`
+      )
     }
-    seen.add(response.url)
+    seen.add(JSON.stringify(Object.entries(query).sort()))
+    listPath ??= new URL(response.url).pathname
     if (response.status !== 200) throw bad(`is a ${response.status}, not the 200 GitHub documents`)
     const answer = {
       status: 200,
@@ -87,17 +94,52 @@ export async function listRunners(
     }
     if (page === 1) allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
     listed.forEach((item: unknown, index) => runners.push(checkRunner(item, index, bad)))
-    const nextUrl = nextLink(response.headers.link)
-    if (nextUrl === undefined) return { runners, pages: page }
-    const resolved = new URL(nextUrl, response.url).href
-    if (seen.has(resolved)) throw bad('links to a page already read as the next one')
+    const link = nextLink(response.headers.link)
+    if (link === undefined) return { runners, pages: page }
+    query = nextQuery(link, response.url, listPath, apiUrl, bad)
+    if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
+      throw bad('links to a page already read as the next one')
+    }
     if (page >= allowedPages) {
       throw bad(
         `links to more pages than its total_count of ${total} runners allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`
       )
     }
-    next = { url: resolved }
   }
+}
+
+type Query = Record<string, string>
+
+/** The query parameters of the runner list that a next link may set. */
+const PAGING_PARAMETERS = new Set(['per_page', 'page', 'name'])
+
+/**
+ * The next page's query, from its link: on `api-url`'s origin and the list's own path (nothing is
+ * ever sent elsewhere), with only the paging parameters taken, so that the request sent is the
+ * page the link names and the repeat check sees it as it is.
+ */
+function nextQuery(
+  link: string,
+  base: string,
+  listPath: string,
+  apiUrl: string,
+  bad: (detail: string) => Error
+): Query {
+  let next: URL
+  try {
+    next = new URL(link, base)
+  } catch {
+    throw bad('has a next-page link that is not a URL')
+  }
+  const origin = new URL(apiUrl).origin
+  if (next.origin !== origin) {
+    const other = next.origin === 'null' ? `a ${next.protocol} URL` : next.origin
+    throw bad(
+      `has a next-page link that pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
+    )
+  }
+  if (next.pathname !== listPath) throw bad('has a next-page link to another path than the list')
+  return Object.fromEntries([...next.searchParams].filter(([key]) => PAGING_PARAMETERS.has(key)))
 }
 
 /** The `next` target of a Link header (RFC 8288), as GitHub sends it. */

@@ -101,7 +101,16 @@ export function isCalendarTime(value: string): boolean {
   // Eight numbers: the regular expression has eight groups; an offset's are absent for 'Z'.
   const [year, month, day, hour, minute, second, offsetH, offsetM] = match
     .slice(1)
-    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number]
+    .map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
   return (
     month >= 1 &&
