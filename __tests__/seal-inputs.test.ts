@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { parseMintInputs, type RawMintInputs } from '../src/actions/remove-token-inputs.js'
 import { InputError } from '../src/edge/inputs.js'
 import { parseBinding, parseSealedTokenInput, parseSealKey } from '../src/edge/seal-inputs.js'
 
@@ -99,6 +100,39 @@ describe('parseSealedTokenInput', () => {
   it('refuses an empty one, saying how job outputs pass it', () => {
     expect(refusal(() => parseSealedTokenInput(''))).toContain(
       "Input 'sealed-token' is empty. Pass the minting job's output"
+    )
+  })
+})
+
+describe('parseMintInputs', () => {
+  const raw: RawMintInputs = {
+    token: 'ghp_sealInputsTest0000000000000000000000',
+    owner: '',
+    repo: '',
+    org: 'octo-org',
+    enterprise: '',
+    apiUrl: '',
+    retries: '3',
+    timeout: '30',
+    sealKey: ''
+  }
+
+  it('does not seal, nor need the run variables, without seal-key', () => {
+    expect(parseMintInputs(raw, {}).seal).toBeUndefined()
+  })
+
+  it('seals with the key, bound to the run, with seal-key', () => {
+    const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_REPOSITORY_ID: '1', GITHUB_RUN_ID: '2' }
+    expect(parseMintInputs({ ...raw, sealKey: KEY }, env).seal).toEqual({
+      key: new Uint8Array(KEY_BYTES),
+      binding: { repository: 'o/r', repositoryId: '1', runId: '2' }
+    })
+  })
+
+  it('lists a bad seal-key and missing run variables with the other problems', () => {
+    const message = refusal(() => parseMintInputs({ ...raw, retries: 'x', sealKey: 'short' }, {}))
+    expect(message).toMatch(
+      /^Invalid inputs:\n- Input 'retries' is "x".*\n- Input 'seal-key' is not a seal key: .*\n- GITHUB_REPOSITORY is not set; /
     )
   })
 })

@@ -2654,7 +2654,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 314:
+/***/ 11:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11457,195 +11457,6 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/edge/inputs.ts
-
-/** A problem with the action's inputs, found before any request is sent. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const DEFAULT_API_URL = 'https://api.github.com';
-const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
-const LOGIN_MAX = 39;
-/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
-const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/;
-const REPO_NAME = /^[A-Za-z0-9._-]+$/;
-const REPO_MAX = 100;
-const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const SLUG_MAX = 100;
-// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
-// eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
-/**
- * Validates every input and resolves the scope, so that bad input is refused before any request.
- * Every problem is reported, so one failed run lists all of them.
- */
-function parseInputs(raw, env) {
-    return validateAll(commonParsers(raw, env));
-}
-/** The parsers of the inputs both actions share, for `validateAll`. */
-function commonParsers(raw, env) {
-    return {
-        token: () => parseToken(raw.token),
-        target: () => parseTarget(raw, env),
-        apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
-        retries: () => parseRetries(raw.retries),
-        timeoutS: () => parseTimeout(raw.timeout)
-    };
-}
-/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
-function validateAll(parsers) {
-    const problems = [];
-    const values = {};
-    for (const key of Object.keys(parsers)) {
-        try {
-            values[key] = parsers[key]();
-        }
-        catch (error) {
-            // The parsers throw only InputError.
-            problems.push(error.message);
-        }
-    }
-    if (problems.length > 0) {
-        throw new InputError(problems.length === 1
-            ? problems[0]
-            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
-    }
-    return values;
-}
-function parseToken(token) {
-    if (token === '') {
-        throw new InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
-            '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
-            'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
-    }
-    if (WHITESPACE_OR_CONTROL.test(token)) {
-        throw new InputError("Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
-            'Check the secret: it may hold more than the token (a line break, a second line).');
-    }
-    return token;
-}
-function parseTarget(raw, env) {
-    const given = ['owner', 'repo', 'org', 'enterprise'].filter((name) => raw[name] !== '');
-    const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)));
-    if (scopes.size > 1) {
-        throw new InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
-            "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
-            "organization, or 'enterprise' for an enterprise.");
-    }
-    if (raw.org !== '')
-        return { scope: 'organization', org: parseLogin('org', raw.org) };
-    if (raw.enterprise !== '') {
-        return { scope: 'enterprise', enterprise: parseSlug(raw.enterprise) };
-    }
-    if (raw.owner !== '' && raw.repo !== '') {
-        return parseRepository(raw.owner, raw.repo);
-    }
-    if (raw.owner !== '' || raw.repo !== '') {
-        const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner'];
-        throw new InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
-            "repository, or neither to use this workflow's own repository.");
-    }
-    return defaultRepository(env.GITHUB_REPOSITORY);
-}
-function defaultRepository(repository) {
-    const [owner, repo, ...rest] = (repository ?? '').split('/');
-    if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
-        throw new InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
-            "Set 'owner' and 'repo', 'org', or 'enterprise'.");
-    }
-    return parseRepository(owner, repo);
-}
-function parseRepository(owner, repo) {
-    return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) };
-}
-/**
- * An organization's or user's login. A repository's owner may also be a managed user
- * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
- */
-function parseLogin(name, value) {
-    const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
-    if (value.length <= LOGIN_MAX && LOGIN.test(login))
-        return value;
-    throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
-        `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
-        `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
-        `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
-        'it appears in its URL, e.g. octo-org.');
-}
-function parseRepoName(value) {
-    if (value.includes('/')) {
-        throw new InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
-            "'owner' (e.g. owner: octo-org, repo: hello-world).");
-    }
-    if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
-        return value;
-    }
-    throw new InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
-        `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
-}
-function parseSlug(value) {
-    if (value.length <= SLUG_MAX && SLUG.test(value))
-        return value;
-    throw new InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
-        "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
-        'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
-}
-function parseApiUrl(input, fromEnv) {
-    const [source, value] = input !== ''
-        ? ["Input 'api-url'", input]
-        : fromEnv
-            ? ["GITHUB_API_URL (used because input 'api-url' is empty)", fromEnv]
-            : ['', DEFAULT_API_URL];
-    const fix = "Set 'api-url' to your REST API's base URL: https://api.github.com, " +
-        'https://HOST/api/v3 for GitHub Enterprise Server, or https://api.SUBDOMAIN.ghe.com for GHE.com.';
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
-    }
-    if (url.username !== '' || url.password !== '') {
-        throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
-    }
-    if (url.search !== '' || url.hash !== '') {
-        // Not echoed: a query is where a token pasted by mistake would be.
-        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
-    }
-    if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-        throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-const DEFAULT_RETRIES = 3;
-const MAX_RETRIES = 10;
-const DEFAULT_TIMEOUT_S = 30;
-const MAX_TIMEOUT_S = 300;
-function parseRetries(value) {
-    if (value === '')
-        return DEFAULT_RETRIES;
-    if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
-        return Number(value);
-    throw new InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
-        `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
-}
-function parseTimeout(value) {
-    if (value === '')
-        return DEFAULT_TIMEOUT_S;
-    const seconds = Number(value);
-    if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
-        return seconds;
-    throw new InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
-        `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
-}
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return JSON.stringify(cut(value, 120));
-}
-
 ;// CONCATENATED MODULE: ./src/operations/mint.ts
 
 
@@ -11694,6 +11505,286 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\
 function isTimestamp(value) {
     return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
 }
+
+;// CONCATENATED MODULE: ./src/edge/inputs.ts
+
+/** A problem with the action's inputs, found before any request is sent. */
+class inputs_InputError extends Error {
+    name = 'InputError';
+}
+const DEFAULT_API_URL = 'https://api.github.com';
+const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+const LOGIN_MAX = 39;
+/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
+const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/;
+const REPO_NAME = /^[A-Za-z0-9._-]+$/;
+const REPO_MAX = 100;
+const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const SLUG_MAX = 100;
+// Whitespace (including Unicode spaces) and C0/C1 control characters never occur in a GitHub token.
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
+/**
+ * Validates every input and resolves the scope, so that bad input is refused before any request.
+ * Every problem is reported, so one failed run lists all of them.
+ */
+function parseInputs(raw, env) {
+    return validateAll(commonParsers(raw, env));
+}
+/** The parsers of the inputs both actions share, for `validateAll`. */
+function commonParsers(raw, env) {
+    return {
+        token: () => parseToken(raw.token),
+        target: () => parseTarget(raw, env),
+        apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
+        retries: () => parseRetries(raw.retries),
+        timeoutS: () => parseTimeout(raw.timeout)
+    };
+}
+/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
+function validateAll(parsers) {
+    const problems = [];
+    const values = {};
+    for (const key of Object.keys(parsers)) {
+        try {
+            values[key] = parsers[key]();
+        }
+        catch (error) {
+            // The parsers throw only InputError.
+            problems.push(error.message);
+        }
+    }
+    if (problems.length > 0) {
+        throw new inputs_InputError(problems.length === 1
+            ? problems[0]
+            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
+    }
+    return values;
+}
+function parseToken(token) {
+    if (token === '') {
+        throw new inputs_InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
+            '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
+            'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
+    }
+    if (WHITESPACE_OR_CONTROL.test(token)) {
+        throw new inputs_InputError("Input 'token' contains whitespace or a control character, which a GitHub token never does. " +
+            'Check the secret: it may hold more than the token (a line break, a second line).');
+    }
+    return token;
+}
+function parseTarget(raw, env) {
+    const given = ['owner', 'repo', 'org', 'enterprise'].filter((name) => raw[name] !== '');
+    const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)));
+    if (scopes.size > 1) {
+        throw new inputs_InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
+            "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
+            "organization, or 'enterprise' for an enterprise.");
+    }
+    if (raw.org !== '')
+        return { scope: 'organization', org: parseLogin('org', raw.org) };
+    if (raw.enterprise !== '') {
+        return { scope: 'enterprise', enterprise: parseSlug(raw.enterprise) };
+    }
+    if (raw.owner !== '' && raw.repo !== '') {
+        return parseRepository(raw.owner, raw.repo);
+    }
+    if (raw.owner !== '' || raw.repo !== '') {
+        const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner'];
+        throw new inputs_InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
+            "repository, or neither to use this workflow's own repository.");
+    }
+    return defaultRepository(env.GITHUB_REPOSITORY);
+}
+function defaultRepository(repository) {
+    const [owner, repo, ...rest] = (repository ?? '').split('/');
+    if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
+        throw new inputs_InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
+            "Set 'owner' and 'repo', 'org', or 'enterprise'.");
+    }
+    return parseRepository(owner, repo);
+}
+function parseRepository(owner, repo) {
+    return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) };
+}
+/**
+ * An organization's or user's login. A repository's owner may also be a managed user
+ * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
+ */
+function parseLogin(name, value) {
+    const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
+    if (value.length <= LOGIN_MAX && LOGIN.test(login))
+        return value;
+    throw new inputs_InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+        `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
+        `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
+        `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
+        'it appears in its URL, e.g. octo-org.');
+}
+function parseRepoName(value) {
+    if (value.includes('/')) {
+        throw new inputs_InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+            "'owner' (e.g. owner: octo-org, repo: hello-world).");
+    }
+    if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
+        return value;
+    }
+    throw new inputs_InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+        `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
+}
+function parseSlug(value) {
+    if (value.length <= SLUG_MAX && SLUG.test(value))
+        return value;
+    throw new inputs_InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+        "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
+        'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
+}
+function parseApiUrl(input, fromEnv) {
+    const [source, value] = input !== ''
+        ? ["Input 'api-url'", input]
+        : fromEnv
+            ? ["GITHUB_API_URL (used because input 'api-url' is empty)", fromEnv]
+            : ['', DEFAULT_API_URL];
+    const fix = "Set 'api-url' to your REST API's base URL: https://api.github.com, " +
+        'https://HOST/api/v3 for GitHub Enterprise Server, or https://api.SUBDOMAIN.ghe.com for GHE.com.';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new inputs_InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new inputs_InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new inputs_InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
+    }
+    if (url.search !== '' || url.hash !== '') {
+        // Not echoed: a query is where a token pasted by mistake would be.
+        throw new inputs_InputError(`${source} has a query or fragment: remove it. ${fix}`);
+    }
+    if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
+        throw new inputs_InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+const DEFAULT_RETRIES = 3;
+const MAX_RETRIES = 10;
+const DEFAULT_TIMEOUT_S = 30;
+const MAX_TIMEOUT_S = 300;
+function parseRetries(value) {
+    if (value === '')
+        return DEFAULT_RETRIES;
+    if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
+        return Number(value);
+    throw new inputs_InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+        `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
+}
+function parseTimeout(value) {
+    if (value === '')
+        return DEFAULT_TIMEOUT_S;
+    const seconds = Number(value);
+    if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
+        return seconds;
+    throw new inputs_InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+        `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
+}
+/** Shows a value in an error, with control characters visible and long values cut short. */
+function quote(value) {
+    return JSON.stringify(cut(value, 120));
+}
+
+;// CONCATENATED MODULE: ./src/operations/seal.ts
+/**
+ * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
+ * JWE (RFC 7516) with `alg: dir`, `enc: A256GCM`, whose JWT claims (RFC 7519) hold the token, its
+ * expiry and the repository and run it belongs to. The format is in the README ("Sealed token
+ * format"), for any JOSE library to open.
+ */
+
+/** Explicit typing (RFC 8725 §3.11): a JWT made for another purpose with the same key is refused. */
+const SEALED_TYPE = 'runner-remove-token+jwt';
+// jose is loaded only by a step that seals or opens: a step without `seal-key` starts as fast as
+// it did before the hand-off existed.
+const loadJose = () => __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 460));
+async function sealToken(minted, key, binding, now = Date.now) {
+    const { EncryptJWT } = await loadJose();
+    const claims = {
+        token: minted.token,
+        expires_at: minted.expiresAt,
+        repository: binding.repository,
+        repository_id: binding.repositoryId,
+        run_id: binding.runId
+    };
+    return new EncryptJWT({ ...claims })
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE })
+        .setIssuedAt(seconds(now()))
+        .setExpirationTime(seconds(Date.parse(minted.expiresAt)))
+        .encrypt(key);
+}
+/**
+ * Opens a sealed token and checks that it was sealed with this key, in this repository and run,
+ * and has not expired. `mask` gets the token as soon as it is decrypted, before any check can fail.
+ */
+async function openSealedToken(sealed, key, binding, { mask, now = Date.now }) {
+    const { claims, expired } = await decrypt(sealed, key, now);
+    if (typeof claims.token === 'string')
+        mask(claims.token);
+    if (!isSealedClaims(claims))
+        throw new InputError(NOT_SEALED);
+    // The binding before the expiry: a token from another run is refused for that, expired or not.
+    if (claims.repository_id !== binding.repositoryId) {
+        throw new InputError(`Input 'sealed-token' was sealed in repository ${claims.repository} (id ` +
+            `${claims.repository_id}), not in this one, ${binding.repository} (id ` +
+            `${binding.repositoryId}): a sealed token opens only in the repository and workflow run ` +
+            'that minted it. Mint and unseal in jobs of the same workflow run.');
+    }
+    if (claims.run_id !== binding.runId) {
+        throw new InputError(`Input 'sealed-token' was sealed in workflow run ${claims.run_id}, not in this one ` +
+            `(${binding.runId}): a sealed token opens only in the run that minted it (in any attempt ` +
+            'of it). Pass the output of a job of this run.');
+    }
+    if (expired) {
+        throw new InputError(`Input 'sealed-token' holds a remove token that expired at ${claims.expires_at}. A remove ` +
+            'token lasts one hour: re-run the minting job and this one together (re-run all jobs).');
+    }
+    return { token: claims.token, expiresAt: claims.expires_at };
+}
+const NOT_SEALED = (/* unused pure expression or super */ null && ("Input 'sealed-token' is not a token sealed by runner-remove-token: pass the minting job's " +
+    '`sealed-token` output unchanged (a compact JWE: five base64url parts separated by dots).'));
+/**
+ * Decrypts and authenticates with jose, which also checks the header and `exp`. An expired token
+ * is still returned (jose checks `exp` only after decrypting), so the caller can mask it and say
+ * when it expired.
+ */
+async function decrypt(sealed, key, now) {
+    const { jwtDecrypt, errors } = await loadJose();
+    try {
+        const { payload } = await jwtDecrypt(sealed, key, {
+            keyManagementAlgorithms: ['dir'],
+            contentEncryptionAlgorithms: ['A256GCM'],
+            typ: SEALED_TYPE,
+            requiredClaims: ['exp'],
+            currentDate: new Date(now())
+        });
+        return { claims: payload, expired: false };
+    }
+    catch (error) {
+        if (error instanceof errors.JWTExpired)
+            return { claims: error.payload, expired: true };
+        if (error instanceof errors.JWEDecryptionFailed) {
+            throw new InputError("Input 'sealed-token' could not be opened with 'seal-key': either 'seal-key' is not " +
+                'the key it was sealed with (both steps must read the same secret), or the sealed ' +
+                'token was changed on its way. Pass the `sealed-token` output unchanged.');
+        }
+        throw new InputError(NOT_SEALED);
+    }
+}
+function isSealedClaims(claims) {
+    return ['token', 'expires_at', 'repository', 'repository_id', 'run_id'].every((claim) => typeof claims[claim] === 'string' && claims[claim] !== '');
+}
+const seconds = (ms) => Math.floor(ms / 1000);
 
 ;// CONCATENATED MODULE: ./src/edge/step.ts
 /** What both actions of this repository do at their edges: read inputs, mask, summarise, fail. */
@@ -11775,11 +11866,108 @@ async function publishSummary(write) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/edge/seal-inputs.ts
+/** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
+
+
+const KEY_BYTES = 32;
+const MAKE_KEY = 'Make a key with `openssl rand -base64 32`, store it as a secret (e.g. RUNNER_SEAL_KEY) that ' +
+    'both jobs can read, and pass it as `seal-key: ${{ secrets.RUNNER_SEAL_KEY }}`.';
+/** Reads `seal-key` and masks it before anything can fail or print. */
+function readSealKey(secrets) {
+    const key = getInput('seal-key');
+    secrets.add(key);
+    return key;
+}
+/**
+ * Exactly what `openssl rand -base64 32` prints: standard base64, padded, canonical. base64url is
+ * refused rather than guessed at: that spelling comes from other tools (a JWK's `k`), and a key
+ * made for this hand-off, not reused from elsewhere, is what keeps a sealed token's reach small.
+ * Never echoes the value; says only what is wrong with it.
+ */
+function parseSealKey(value) {
+    if (value === '') {
+        throw new inputs_InputError("Input 'seal-key' is empty. Pass the same secret as the step that sealed the token; if you " +
+            'did, check that the secret exists and that this job can read it (an environment secret ' +
+            `is only available to jobs that use that environment). ${MAKE_KEY}`);
+    }
+    const key = Buffer.from(value, 'base64');
+    if (key.length === KEY_BYTES && key.toString('base64') === value)
+        return new Uint8Array(key);
+    throw new inputs_InputError(`Input 'seal-key' is not a seal key: ${keyProblem(value, key.length)}. A seal key is ` +
+        `${KEY_BYTES} random bytes in standard base64, 44 characters ending in '='. ${MAKE_KEY}`);
+}
+function keyProblem(value, decodedBytes) {
+    if (/[-_]/.test(value) && !/[+/]/.test(value)) {
+        return "it looks like base64url ('-' and '_'), which is not accepted";
+    }
+    if (/\s/.test(value))
+        return 'it has whitespace or a line break inside';
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        return 'it has characters base64 does not use';
+    if (decodedBytes !== KEY_BYTES)
+        return `it decodes to ${decodedBytes} bytes`;
+    if (!value.endsWith('='))
+        return "it lacks the '=' padding openssl prints";
+    return 'its last characters are not a base64 ending openssl would print (a typo?)';
+}
+const DIGITS = /^\d{1,20}$/;
+const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+/**
+ * The binding, from the runner's environment. Every missing or malformed variable is named at
+ * once; the values are not secret, so they are shown.
+ */
+function parseBinding(env) {
+    const problems = [
+        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, REPOSITORY, "'owner/name'"),
+        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, DIGITS, 'a number'),
+        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, DIGITS, 'a number')
+    ].filter((problem) => problem !== undefined);
+    if (problems.length > 0) {
+        throw new inputs_InputError(`${problems.join('; ')}. 'seal-key' binds the sealed token to this repository and workflow ` +
+            'run, which the Actions runner names in these variables: run this step in a GitHub ' +
+            "Actions job, and do not override them in 'env:'.");
+    }
+    return {
+        repository: env.GITHUB_REPOSITORY,
+        repositoryId: env.GITHUB_REPOSITORY_ID,
+        runId: env.GITHUB_RUN_ID
+    };
+}
+function checkVariable(name, value, shape, expected) {
+    if (value === undefined || value === '')
+        return `${name} is not set`;
+    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+}
+/** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
+function parseSealedTokenInput(value) {
+    if (value !== '')
+        return value;
+    throw new InputError("Input 'sealed-token' is empty. Pass the minting job's output, e.g. " +
+        '`sealed-token: ${{ needs.mint.outputs.sealed-token }}`, with `mint` listed in `needs:` and ' +
+        'the job declaring `outputs: sealed-token: ${{ steps.ID.outputs.sealed-token }}`; the ' +
+        "minting step needs 'seal-key' set to output it.");
+}
+
+;// CONCATENATED MODULE: ./src/actions/remove-token-inputs.ts
+
+
+/** Without `seal-key`, the binding's variables are not read, so a step without it is unchanged. */
+function parseMintInputs(raw, env) {
+    const sealing = raw.sealKey !== '';
+    const { sealKey, binding, ...inputs } = validateAll({
+        ...commonParsers(raw, env),
+        sealKey: () => (sealing ? parseSealKey(raw.sealKey) : undefined),
+        binding: () => (sealing ? parseBinding(env) : undefined)
+    });
+    return { ...inputs, seal: sealKey && binding && { key: sealKey, binding } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/remove-token-summary.ts
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
-async function writeSummary(summary, target, apiUrl, expiresAt) {
-    await summary
+async function writeSummary(summary, target, apiUrl, expiresAt, sealed) {
+    summary
         .addHeading('Runner remove token minted', 3)
         .addTable([
         [
@@ -11790,8 +11978,12 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
         ],
         [target.scope, targetName(target), apiUrl, expiresAt]
     ])
-        .addRaw("The token is in this step's <code>token</code> output, masked; it lasts one hour.", true)
-        .write();
+        .addRaw("The token is in this step's <code>token</code> output, masked; it lasts one hour.", true);
+    if (sealed) {
+        summary.addRaw('A sealed copy is in the <code>sealed-token</code> output, for a later job of this ' +
+            'workflow run to open with <code>unseal-token</code>.', true);
+    }
+    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/actions/remove-token.ts
@@ -11802,14 +11994,16 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
 
 
 
+
+
 /**
- * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.
- * Every failure is reported once, by runStep, with no output set.
+ * The whole step: inputs -> target -> request -> checked answer -> mask -> (seal) -> outputs ->
+ * summary. Every failure is reported once, by runStep, with no output set.
  */
 function run() {
     return runStep(async (secrets) => {
-        const inputs = parseInputs(readCommonInputs(secrets), process.env);
-        const { target, apiUrl } = inputs;
+        const inputs = parseMintInputs({ ...readCommonInputs(secrets), sealKey: readSealKey(secrets) }, process.env);
+        const { target, apiUrl, seal } = inputs;
         warnIfUnencrypted(apiUrl);
         info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`);
         const client = createClient({ ...inputs, log: { info: info, debug: core_debug } });
@@ -11817,10 +12011,17 @@ function run() {
             ...inputs,
             mask: (token) => secrets.add(token)
         });
+        // Sealed before any output is set, so that a failure leaves none.
+        const sealed = seal ? await sealToken(minted, seal.key, seal.binding) : undefined;
         setOutput('token', minted.token);
         setOutput('expires_at', minted.expiresAt);
         info(`Minted a remove token for ${describeTarget(target)}; it expires at ${minted.expiresAt}`);
-        await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt));
+        if (sealed !== undefined) {
+            setOutput('sealed-token', sealed);
+            info("Sealed it in the 'sealed-token' output, for a later job of this workflow run to open " +
+                'with the unseal-token action');
+        }
+        await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt, sealed !== undefined));
     });
 }
 
@@ -11831,7 +12032,7 @@ function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(314);
+/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11);
 
 await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -11927,6 +12128,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -12043,6 +12247,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -12057,6 +12283,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

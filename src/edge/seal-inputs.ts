@@ -1,5 +1,7 @@
 /** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
+import * as core from '@actions/core'
 import { InputError, quote } from './inputs.js'
+import type { Secrets } from './step.js'
 
 /** The repository and workflow run a sealed token belongs to, as the runner names them. */
 export interface RunBinding {
@@ -21,6 +23,13 @@ const KEY_BYTES = 32
 const MAKE_KEY =
   'Make a key with `openssl rand -base64 32`, store it as a secret (e.g. RUNNER_SEAL_KEY) that ' +
   'both jobs can read, and pass it as `seal-key: ${{ secrets.RUNNER_SEAL_KEY }}`.'
+
+/** Reads `seal-key` and masks it before anything can fail or print. */
+export function readSealKey(secrets: Secrets): string {
+  const key = core.getInput('seal-key')
+  secrets.add(key)
+  return key
+}
 
 /**
  * Exactly what `openssl rand -base64 32` prints: standard base64, padded, canonical. base64url is
