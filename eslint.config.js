@@ -3,7 +3,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'delete-runner/dist/', 'coverage/', 'node_modules/'] },
+  { ignores: ['dist/', 'delete-runner/dist/', 'unseal-token/dist/', 'coverage/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -91,7 +91,8 @@ describe('README', () => {
 
   it.each([
     ['action.yml', 'Inputs', 'Outputs'],
-    ['delete-runner/action.yml', 'delete-runner inputs', 'delete-runner outputs']
+    ['delete-runner/action.yml', 'delete-runner inputs', 'delete-runner outputs'],
+    ['unseal-token/action.yml', 'unseal-token inputs', 'unseal-token outputs']
   ])(
     'lists the inputs and outputs of %s, in order, with required flags and defaults',
     (path, inputs, outputs) => {
@@ -128,27 +129,30 @@ describe('README', () => {
   })
 })
 
-describe.each(['action.yml', 'delete-runner/action.yml'])('%s', (path) => {
-  const metadata = parse(read(path)) as Metadata
+describe.each(['action.yml', 'delete-runner/action.yml', 'unseal-token/action.yml'])(
+  '%s',
+  (path) => {
+    const metadata = parse(read(path)) as Metadata
 
-  it('is ready for the Marketplace', () => {
-    expect(metadata.name).toBeTruthy()
-    expect(metadata.description).toBeTruthy()
-    expect(metadata.author).toBeTruthy()
-    expect(metadata.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
-  })
+    it('is ready for the Marketplace', () => {
+      expect(metadata.name).toBeTruthy()
+      expect(metadata.description).toBeTruthy()
+      expect(metadata.author).toBeTruthy()
+      expect(metadata.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+    })
 
-  it('describes every input and output', () => {
-    for (const spec of [...Object.values(metadata.inputs), ...Object.values(metadata.outputs)]) {
-      expect(spec.description.length).toBeGreaterThan(20)
-    }
-  })
+    it('describes every input and output', () => {
+      for (const spec of [...Object.values(metadata.inputs), ...Object.values(metadata.outputs)]) {
+        expect(spec.description.length).toBeGreaterThan(20)
+      }
+    })
 
-  it('runs its committed bundle on Node 24', () => {
-    expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
-    expect(existsSync(join(REPO_ROOT, path, '..', metadata.runs.main))).toBe(true)
-  })
-})
+    it('runs its committed bundle on Node 24', () => {
+      expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+      expect(existsSync(join(REPO_ROOT, path, '..', metadata.runs.main))).toBe(true)
+    })
+  }
+)
 
 it('Dependabot updates npm and GitHub Actions, in groups', () => {
   const config = parse(read('.github/dependabot.yml')) as {

@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 324:
+/***/ 152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3302,6 +3302,19 @@ function encodings(value) {
 /** The secrets of this process: one step runs per process. */
 const secrets = new Secrets();
 
+;// CONCATENATED MODULE: ./src/edge/log.ts
+/**
+ * The one logger: every line this step prints goes through it, Octokit's own included, and is
+ * redacted of every secret known when it is printed.
+ */
+
+
+const log = {
+    info: (line) => info(secrets.redact(line)),
+    debug: (line) => core_debug(secrets.redact(line)),
+    warning: (line) => warning(secrets.redact(line))
+};
+
 ;// CONCATENATED MODULE: ./src/edge/safe-text.ts
 /**
  * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
@@ -3352,7 +3365,7 @@ function summaryText(text, max = DEFAULT_MAX_LENGTH) {
 ;// CONCATENATED MODULE: ./src/edge/inputs.ts
 
 /** A problem with the action's inputs, found before any request is sent. */
-class InputError extends Error {
+class inputs_InputError extends Error {
     name = 'InputError';
 }
 const DEFAULT_API_URL = 'https://api.github.com';
@@ -3397,7 +3410,7 @@ function validateAll(parsers) {
         }
     }
     if (problems.length > 0) {
-        throw new InputError(problems.length === 1
+        throw new inputs_InputError(problems.length === 1
             ? problems[0]
             : `Invalid inputs:\n- ${problems.join('\n- ')}`);
     }
@@ -3405,12 +3418,12 @@ function validateAll(parsers) {
 }
 function parseToken(token) {
     if (token === '') {
-        throw new InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
+        throw new inputs_InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
             '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
             'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
     }
     if (!PRINTABLE_ASCII.test(token)) {
-        throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
+        throw new inputs_InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
             'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
             'break, a second line) was probably pasted with it. Set the secret to the token alone.');
     }
@@ -3420,7 +3433,7 @@ function parseTarget(raw, env) {
     const given = ['owner', 'repo', 'org', 'enterprise'].filter((name) => raw[name] !== '');
     const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)));
     if (scopes.size > 1) {
-        throw new InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
+        throw new inputs_InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
             "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
             "organization, or 'enterprise' for an enterprise.");
     }
@@ -3434,7 +3447,7 @@ function parseTarget(raw, env) {
     }
     if (raw.owner !== '' || raw.repo !== '') {
         const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner'];
-        throw new InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
+        throw new inputs_InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
             "repository, or neither to use this workflow's own repository.");
     }
     return defaultRepository(env.GITHUB_REPOSITORY);
@@ -3442,7 +3455,7 @@ function parseTarget(raw, env) {
 function defaultRepository(repository) {
     const [owner, repo, ...rest] = (repository ?? '').split('/');
     if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
-        throw new InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
+        throw new inputs_InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
             "Set 'owner' and 'repo', 'org', or 'enterprise'.");
     }
     return parseRepository(owner, repo);
@@ -3458,7 +3471,7 @@ function parseLogin(name, value) {
     const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
     if (value.length <= LOGIN_MAX && LOGIN.test(login))
         return value;
-    throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+    throw new inputs_InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
         `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
         `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
         `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
@@ -3466,19 +3479,19 @@ function parseLogin(name, value) {
 }
 function parseRepoName(value) {
     if (value.includes('/')) {
-        throw new InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+        throw new inputs_InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
             "'owner' (e.g. owner: octo-org, repo: hello-world).");
     }
     if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
         return value;
     }
-    throw new InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+    throw new inputs_InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
         `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
 }
 function parseSlug(value) {
     if (value.length <= SLUG_MAX && SLUG.test(value))
         return value;
-    throw new InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+    throw new inputs_InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
         "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
         'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
 }
@@ -3495,20 +3508,20 @@ function parseApiUrl(input, fromEnv) {
         url = new URL(value);
     }
     catch {
-        throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
+        throw new inputs_InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
+        throw new inputs_InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
     }
     if (url.username !== '' || url.password !== '') {
-        throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
+        throw new inputs_InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
     }
     if (url.search !== '' || url.hash !== '') {
         // Not echoed: a query is where a token pasted by mistake would be.
-        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
+        throw new inputs_InputError(`${source} has a query or fragment: remove it. ${fix}`);
     }
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-        throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
+        throw new inputs_InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
     }
     return url.href.replace(/\/+$/, '');
 }
@@ -3521,7 +3534,7 @@ function parseRetries(value) {
         return DEFAULT_RETRIES;
     if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
         return Number(value);
-    throw new InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+    throw new inputs_InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
         `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
 }
 function parseTimeout(value) {
@@ -3530,7 +3543,7 @@ function parseTimeout(value) {
     const seconds = Number(value);
     if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
         return seconds;
-    throw new InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+    throw new inputs_InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
         `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
 }
 /** Shows a value in an error, with control characters visible and long values cut short. */
@@ -3538,18 +3551,88 @@ function quote(value) {
     return escaped(value, 120);
 }
 
-;// CONCATENATED MODULE: ./src/edge/log.ts
+;// CONCATENATED MODULE: ./src/edge/seal-inputs.ts
+/** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
+
+
+const KEY_BYTES = 32;
+const MAKE_KEY = 'Make a key with `openssl rand -base64 32`, store it as a secret (e.g. RUNNER_SEAL_KEY) that ' +
+    'both jobs can read, and pass it as `seal-key: ${{ secrets.RUNNER_SEAL_KEY }}`.';
+/** Reads `seal-key` and masks it before anything can fail or print. */
+function readSealKey(secrets) {
+    const key = getInput('seal-key');
+    secrets.add(key);
+    return key;
+}
 /**
- * The one logger: every line this step prints goes through it, Octokit's own included, and is
- * redacted of every secret known when it is printed.
+ * Exactly what `openssl rand -base64 32` prints: standard base64, padded, canonical. base64url is
+ * refused rather than guessed at: that spelling comes from other tools (a JWK's `k`), and a key
+ * made for this hand-off, not reused from elsewhere, is what keeps a sealed token's reach small.
+ * Never echoes the value; says only what is wrong with it.
  */
-
-
-const log = {
-    info: (line) => info(secrets.redact(line)),
-    debug: (line) => core_debug(secrets.redact(line)),
-    warning: (line) => warning(secrets.redact(line))
-};
+function parseSealKey(value) {
+    if (value === '') {
+        throw new inputs_InputError("Input 'seal-key' is empty. Pass the same secret as the step that sealed the token; if you " +
+            'did, check that the secret exists and that this job can read it (an environment secret ' +
+            `is only available to jobs that use that environment). ${MAKE_KEY}`);
+    }
+    const key = Buffer.from(value, 'base64');
+    if (key.length === KEY_BYTES && key.toString('base64') === value)
+        return new Uint8Array(key);
+    throw new inputs_InputError(`Input 'seal-key' is not a seal key: ${keyProblem(value, key.length)}. A seal key is ` +
+        `${KEY_BYTES} random bytes in standard base64, 44 characters ending in '='. ${MAKE_KEY}`);
+}
+function keyProblem(value, decodedBytes) {
+    if (/[-_]/.test(value) && !/[+/]/.test(value)) {
+        return "it looks like base64url ('-' and '_'), which is not accepted";
+    }
+    if (/\s/.test(value))
+        return 'it has whitespace or a line break inside';
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        return 'it has characters base64 does not use';
+    if (decodedBytes !== KEY_BYTES)
+        return `it decodes to ${decodedBytes} bytes`;
+    if (!value.endsWith('='))
+        return "it lacks the '=' padding openssl prints";
+    return 'its last characters are not a base64 ending openssl would print (a typo?)';
+}
+const DIGITS = /^\d{1,20}$/;
+const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+/**
+ * The binding, from the runner's environment. Every missing or malformed variable is named at
+ * once; the values are not secret, so they are shown.
+ */
+function parseBinding(env) {
+    const problems = [
+        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, REPOSITORY, "'owner/name'"),
+        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, DIGITS, 'a number'),
+        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, DIGITS, 'a number')
+    ].filter((problem) => problem !== undefined);
+    if (problems.length > 0) {
+        throw new inputs_InputError(`${problems.join('; ')}. 'seal-key' binds the sealed token to this repository and workflow ` +
+            'run, which the Actions runner names in these variables: run this step in a GitHub ' +
+            "Actions job, and do not override them in 'env:'.");
+    }
+    return {
+        repository: env.GITHUB_REPOSITORY,
+        repositoryId: env.GITHUB_REPOSITORY_ID,
+        runId: env.GITHUB_RUN_ID
+    };
+}
+function checkVariable(name, value, shape, expected) {
+    if (value === undefined || value === '')
+        return `${name} is not set`;
+    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+}
+/** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
+function parseSealedTokenInput(value) {
+    if (value !== '')
+        return value;
+    throw new InputError("Input 'sealed-token' is empty. Pass the minting job's output, e.g. " +
+        '`sealed-token: ${{ needs.mint.outputs.sealed-token }}`, with `mint` listed in `needs:` and ' +
+        'the job declaring `outputs: sealed-token: ${{ steps.ID.outputs.sealed-token }}`; the ' +
+        "minting step needs 'seal-key' set to output it.");
+}
 
 ;// CONCATENATED MODULE: ./src/github/http-error.ts
 /** Telling apart the ways a request to GitHub can fail. */
@@ -4442,11 +4525,116 @@ function isCalendarTime(value) {
         offsetM <= 59);
 }
 
+;// CONCATENATED MODULE: ./src/operations/seal.ts
+/**
+ * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
+ * JWE (RFC 7516) with `alg: dir`, `enc: A256GCM`, whose JWT claims (RFC 7519) hold the token, its
+ * expiry and the repository and run it belongs to. The format is in the README ("Sealed token
+ * format"), for any JOSE library to open.
+ */
+
+/** Explicit typing (RFC 8725 §3.11): a JWT made for another purpose with the same key is refused. */
+const SEALED_TYPE = 'runner-remove-token+jwt';
+// jose is loaded only by a step that seals or opens: a step without `seal-key` starts as fast as
+// it did before the hand-off existed.
+const loadJose = () => __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 460));
+async function sealToken(minted, key, binding, now = Date.now) {
+    const { EncryptJWT } = await loadJose();
+    const claims = {
+        token: minted.token,
+        expires_at: minted.expiresAt,
+        repository: binding.repository,
+        repository_id: binding.repositoryId,
+        run_id: binding.runId
+    };
+    return new EncryptJWT({ ...claims })
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE })
+        .setIssuedAt(seal_seconds(now()))
+        .setExpirationTime(seal_seconds(Date.parse(minted.expiresAt)))
+        .encrypt(key);
+}
+/**
+ * Opens a sealed token and checks that it was sealed with this key, in this repository and run,
+ * and has not expired. `mask` gets the token as soon as it is decrypted, before any check can fail.
+ */
+async function openSealedToken(sealed, key, binding, { mask, now = Date.now }) {
+    const { claims, expired } = await decrypt(sealed, key, now);
+    if (typeof claims.token === 'string')
+        mask(claims.token);
+    if (!isSealedClaims(claims))
+        throw new InputError(NOT_SEALED);
+    // The binding before the expiry: a token from another run is refused for that, expired or not.
+    if (claims.repository_id !== binding.repositoryId) {
+        throw new InputError(`Input 'sealed-token' was sealed in repository ${claims.repository} (id ` +
+            `${claims.repository_id}), not in this one, ${binding.repository} (id ` +
+            `${binding.repositoryId}): a sealed token opens only in the repository and workflow run ` +
+            'that minted it. Mint and unseal in jobs of the same workflow run.');
+    }
+    if (claims.run_id !== binding.runId) {
+        throw new InputError(`Input 'sealed-token' was sealed in workflow run ${claims.run_id}, not in this one ` +
+            `(${binding.runId}): a sealed token opens only in the run that minted it (in any attempt ` +
+            'of it). Pass the output of a job of this run.');
+    }
+    if (expired) {
+        throw new InputError(`Input 'sealed-token' holds a remove token that expired at ${claims.expires_at}. A remove ` +
+            'token lasts one hour: re-run the minting job and this one together (re-run all jobs).');
+    }
+    return { token: claims.token, expiresAt: claims.expires_at };
+}
+const NOT_SEALED = (/* unused pure expression or super */ null && ("Input 'sealed-token' is not a token sealed by runner-remove-token: pass the minting job's " +
+    '`sealed-token` output unchanged (a compact JWE: five base64url parts separated by dots).'));
+/**
+ * Decrypts and authenticates with jose, which also checks the header and `exp`. An expired token
+ * is still returned (jose checks `exp` only after decrypting), so the caller can mask it and say
+ * when it expired.
+ */
+async function decrypt(sealed, key, now) {
+    const { jwtDecrypt, errors } = await loadJose();
+    try {
+        const { payload } = await jwtDecrypt(sealed, key, {
+            keyManagementAlgorithms: ['dir'],
+            contentEncryptionAlgorithms: ['A256GCM'],
+            typ: SEALED_TYPE,
+            requiredClaims: ['exp'],
+            currentDate: new Date(now())
+        });
+        return { claims: payload, expired: false };
+    }
+    catch (error) {
+        if (error instanceof errors.JWTExpired)
+            return { claims: error.payload, expired: true };
+        if (error instanceof errors.JWEDecryptionFailed) {
+            throw new InputError("Input 'sealed-token' could not be opened with 'seal-key': either 'seal-key' is not " +
+                'the key it was sealed with (both steps must read the same secret), or the sealed ' +
+                'token was changed on its way. Pass the `sealed-token` output unchanged.');
+        }
+        throw new InputError(NOT_SEALED);
+    }
+}
+function isSealedClaims(claims) {
+    return ['token', 'expires_at', 'repository', 'repository_id', 'run_id'].every((claim) => typeof claims[claim] === 'string' && claims[claim] !== '');
+}
+const seal_seconds = (ms) => Math.floor(ms / 1000);
+
+;// CONCATENATED MODULE: ./src/actions/remove-token-inputs.ts
+
+
+/** Without `seal-key`, the binding's variables are not read, so a step without it is unchanged. */
+function parseMintInputs(raw, env) {
+    const sealing = raw.sealKey !== '';
+    const { sealKey, binding, ...inputs } = validateAll({
+        ...commonParsers(raw, env),
+        sealKey: () => (sealing ? parseSealKey(raw.sealKey) : undefined),
+        binding: () => (sealing ? parseBinding(env) : undefined)
+    });
+    return { ...inputs, seal: sealKey && binding && { key: sealKey, binding } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/remove-token-summary.ts
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
-async function writeSummary(summary, target, apiUrl, expiresAt) {
-    await summary
+async function writeSummary(summary, target, apiUrl, expiresAt, sealed) {
+    summary
         .addHeading('Runner remove token minted', 3)
         .addTable([
         [
@@ -4457,8 +4645,12 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
         ],
         [target.scope, targetName(target), apiUrl, expiresAt]
     ])
-        .addRaw("The token is in this step's <code>token</code> output, masked; it lasts one hour.", true)
-        .write();
+        .addRaw("The token is in this step's <code>token</code> output, masked; it lasts one hour.", true);
+    if (sealed) {
+        summary.addRaw('A sealed copy is in the <code>sealed-token</code> output, for a later job of this ' +
+            'workflow run to open with <code>unseal-token</code>.', true);
+    }
+    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/actions/remove-token.ts
@@ -4471,14 +4663,16 @@ async function writeSummary(summary, target, apiUrl, expiresAt) {
 
 
 
+
+
 /**
- * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.
- * Every failure is reported once, by runStep, with no output set.
+ * The whole step: inputs -> target -> request -> checked answer -> mask -> (seal) -> outputs ->
+ * summary. Every failure is reported once, by runStep, with no output set.
  */
 function run() {
     return runStep(async (cleanup) => {
-        const inputs = parseInputs(readCommonInputs(), process.env);
-        const { target, apiUrl } = inputs;
+        const inputs = parseMintInputs({ ...readCommonInputs(), sealKey: readSealKey(secrets) }, process.env);
+        const { target, apiUrl, seal } = inputs;
         warnIfUnencrypted(apiUrl);
         log.info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`);
         const client = await createClient({ ...inputs, log: log });
@@ -4487,10 +4681,17 @@ function run() {
             ...inputs,
             mask: (token) => secrets.add(token)
         });
+        // Sealed before any output is set, so that a failure leaves none.
+        const sealed = seal ? await sealToken(minted, seal.key, seal.binding) : undefined;
         setOutput('token', minted.token);
         setOutput('expires_at', minted.expiresAt);
         log.info(`Minted a remove token for ${describeTarget(target)}; it expires at ${minted.expiresAt}`);
-        await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt));
+        if (sealed !== undefined) {
+            setOutput('sealed-token', sealed);
+            log.info("Sealed it in the 'sealed-token' output, for a later job of this workflow run to open " +
+                'with the unseal-token action');
+        }
+        await publishSummary(() => writeSummary(summary, target, apiUrl, minted.expiresAt, sealed !== undefined));
     });
 }
 
@@ -4501,7 +4702,7 @@ function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(152);
 
 await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --runs N]`: the action's cold start, measured against a floor, in one run.
  *
- * Against a loopback server answering 201, it alternates (A B C, A B C, ...):
+ * Against a loopback server answering 201, it alternates (A S B C, A S B C, ...):
  *   A. the bundled action, run as a runner runs it (INPUT_* from action.yml, GITHUB_OUTPUT, ...);
+ *   S. the same with `seal-key` set: what sealing adds (jose's chunk, the encryption);
  *   B. the floor: a bare node:http script making the same POST;
  *   C. `node -e ''`, the cost of starting Node at all.
  * Each run's wall time is measured around the child process, and its peak RSS is reported by a
@@ -58,8 +59,17 @@ const actionEnv = {
   )
 }
 
+// A fixed key: nothing here is secret, and the same bytes every run.
+const sealEnv = {
+  ...actionEnv,
+  'INPUT_SEAL-KEY': Buffer.alloc(32, 7).toString('base64'),
+  GITHUB_REPOSITORY_ID: '1',
+  GITHUB_RUN_ID: '1'
+}
+
 const VARIANTS = {
   action: [join(REPO_ROOT, metadata.runs.main)],
+  'action, seal-key': [join(REPO_ROOT, metadata.runs.main)],
   floor: [join(REPO_ROOT, 'tools', 'bench', 'floor.mjs'), apiUrl],
   'node -e': ['-e', '']
 } satisfies Record<string, string[]>
@@ -71,7 +81,7 @@ async function measure(variant: Variant): Promise<Sample> {
   const started = performance.now()
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', probe, ...VARIANTS[variant]], {
-      env: actionEnv,
+      env: variant === 'action, seal-key' ? sealEnv : actionEnv,
       stdio: 'ignore'
     })
     child.on('error', reject)
@@ -79,16 +89,22 @@ async function measure(variant: Variant): Promise<Sample> {
   })
   const wallMs = performance.now() - started
   if (code !== 0) throw new Error(`${variant} exited with ${code}`)
-  if (
-    variant === 'action' &&
-    !readFileSync(actionEnv.GITHUB_OUTPUT, 'utf8').includes('expires_at')
-  ) {
+  const outputs = variant.startsWith('action') ? readFileSync(actionEnv.GITHUB_OUTPUT, 'utf8') : ''
+  if (variant.startsWith('action') && !outputs.includes('expires_at')) {
     throw new Error('the action set no output: it did not mint a token')
+  }
+  if (variant === 'action, seal-key' && !outputs.includes('sealed-token')) {
+    throw new Error('the action with seal-key set no sealed-token')
   }
   return { wallMs, rssKiB: Number(readFileSync(probeFile, 'utf8')) }
 }
 
-const samples: Record<Variant, Sample[]> = { action: [], floor: [], 'node -e': [] }
+const samples: Record<Variant, Sample[]> = {
+  action: [],
+  'action, seal-key': [],
+  floor: [],
+  'node -e': []
+}
 const variants = Object.keys(VARIANTS) as Variant[]
 try {
   for (let round = 0; round < WARMUP; round++)
@@ -156,4 +172,11 @@ console.log(
 console.log(
   `action peak RSS above the floor, pair by pair: median ${mib(median(rssAbove))} MiB ` +
     `(min ${mib(Math.min(...rssAbove))}, max ${mib(Math.max(...rssAbove))})`
+)
+const sealing = samples['action, seal-key'].map(
+  (s, i) => s.wallMs - (samples.action[i] as Sample).wallMs
+)
+console.log(
+  `seal-key adds to the action's wall time, pair by pair: median ${ms(median(sealing))} ms ` +
+    `(min ${ms(Math.min(...sealing))}, max ${ms(Math.max(...sealing))})`
 )

@@ -6,9 +6,10 @@ export async function writeSummary(
   summary: typeof core.summary,
   target: Target,
   apiUrl: string,
-  expiresAt: string
+  expiresAt: string,
+  sealed: boolean
 ): Promise<void> {
-  await summary
+  summary
     .addHeading('Runner remove token minted', 3)
     .addTable([
       [
@@ -23,5 +24,12 @@ export async function writeSummary(
       "The token is in this step's <code>token</code> output, masked; it lasts one hour.",
       true
     )
-    .write()
+  if (sealed) {
+    summary.addRaw(
+      'A sealed copy is in the <code>sealed-token</code> output, for a later job of this ' +
+        'workflow run to open with <code>unseal-token</code>.',
+      true
+    )
+  }
+  await summary.write()
 }

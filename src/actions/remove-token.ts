@@ -1,21 +1,26 @@
 import * as core from '@actions/core'
-import { parseInputs } from '../edge/inputs.js'
 import { log } from '../edge/log.js'
+import { readSealKey } from '../edge/seal-inputs.js'
 import { secrets } from '../edge/secrets.js'
 import { publishSummary, readCommonInputs, runStep, warnIfUnencrypted } from '../edge/step.js'
 import { createClient } from '../github/client.js'
 import { describeTarget } from '../github/target.js'
 import { mintRemoveToken } from '../operations/mint.js'
+import { sealToken } from '../operations/seal.js'
+import { parseMintInputs } from './remove-token-inputs.js'
 import { writeSummary } from './remove-token-summary.js'
 
 /**
- * The whole step: inputs -> target -> request -> checked answer -> mask -> outputs -> summary.
- * Every failure is reported once, by runStep, with no output set.
+ * The whole step: inputs -> target -> request -> checked answer -> mask -> (seal) -> outputs ->
+ * summary. Every failure is reported once, by runStep, with no output set.
  */
 export function run(): Promise<void> {
   return runStep(async (cleanup) => {
-    const inputs = parseInputs(readCommonInputs(), process.env)
-    const { target, apiUrl } = inputs
+    const inputs = parseMintInputs(
+      { ...readCommonInputs(), sealKey: readSealKey(secrets) },
+      process.env
+    )
+    const { target, apiUrl, seal } = inputs
     warnIfUnencrypted(apiUrl)
     log.info(`Minting a runner remove token for ${describeTarget(target)} at ${apiUrl}`)
 
@@ -25,12 +30,23 @@ export function run(): Promise<void> {
       ...inputs,
       mask: (token) => secrets.add(token)
     })
+    // Sealed before any output is set, so that a failure leaves none.
+    const sealed = seal ? await sealToken(minted, seal.key, seal.binding) : undefined
 
     core.setOutput('token', minted.token)
     core.setOutput('expires_at', minted.expiresAt)
     log.info(
       `Minted a remove token for ${describeTarget(target)}; it expires at ${minted.expiresAt}`
     )
-    await publishSummary(() => writeSummary(core.summary, target, apiUrl, minted.expiresAt))
+    if (sealed !== undefined) {
+      core.setOutput('sealed-token', sealed)
+      log.info(
+        "Sealed it in the 'sealed-token' output, for a later job of this workflow run to open " +
+          'with the unseal-token action'
+      )
+    }
+    await publishSummary(() =>
+      writeSummary(core.summary, target, apiUrl, minted.expiresAt, sealed !== undefined)
+    )
   })
 }

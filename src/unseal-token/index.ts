@@ -1,0 +1,3 @@
+import { run } from '../actions/unseal-token.js'
+
+await run()
