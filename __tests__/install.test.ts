@@ -4,9 +4,10 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../tools/run-action.ts'
+import { fileURLToPath } from 'node:url'
 import { requireShippedNode } from './support/require-node-24.js'
 
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const readJson = (path: string) => JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8'))
 
 describe('allowScripts in package.json', () => {
