@@ -40,6 +40,9 @@ describe('the tests refuse to run on a Node other than 24', () => {
       expect(() => requireShippedNode(version)).toThrow(
         `Tests run on Node ${version}, but the action ships for Node 24: run them with \`npm test\``
       )
+      expect(() => requireShippedNode(version)).toThrow(
+        'reinstall with `npm ci` (not --ignore-scripts)'
+      )
     }
   )
 

@@ -14,8 +14,9 @@ export function requireShippedNode(version: string): void {
   if (major === SHIPPED_MAJOR) return
   throw new Error(
     `Tests run on Node ${version}, but the action ships for Node ${SHIPPED_MAJOR}: run them with ` +
-      '`npm test` (node_modules/.bin/node from the `node` package; `npm ci` must be allowed to ' +
-      "run its install script: package.json's allowScripts lists it)."
+      '`npm test`, which uses node_modules/.bin/node from the `node` package. If that file is ' +
+      "missing, reinstall with `npm ci` (not --ignore-scripts): the package's install script " +
+      "fetches Node 24, and package.json's allowScripts lets it run."
   )
 }
 
