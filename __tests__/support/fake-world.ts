@@ -20,9 +20,10 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-const FAKES = new URL('./fake-host/', import.meta.url).pathname
+const FAKES = fileURLToPath(new URL('./fake-host/', import.meta.url))
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
 const STUBS = ['ssh', 'sudo', 'uname']
 

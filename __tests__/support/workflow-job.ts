@@ -114,6 +114,8 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
   const runnerTemp = join(work, '_temp')
   for (const dir of [home, workspace, runnerTemp]) mkdirSync(dir, { recursive: true })
   const trackingId = `github_${randomBytes(8).toString('hex')}`
+  const hostOs = run.host ? readFileSync(join(home, '.fake', 'os'), 'utf8').trim() : 'Linux'
+  const runnerOs = hostOs === 'Darwin' ? 'macOS' : 'Linux'
   const jobEnded = join(jobDir, 'job-ended')
 
   const steps: Record<
@@ -141,7 +143,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
       needs: run.needs ?? {},
       steps,
       env,
-      runner: { os: 'Linux', temp: runnerTemp },
+      runner: { os: runnerOs, temp: runnerTemp },
       job: { status: failed ? 'failure' : 'success' },
       vars: {}
     })
@@ -207,7 +209,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
         GITHUB_OUTPUT: githubOutput,
         GITHUB_WORKSPACE: workspace,
         RUNNER_TEMP: runnerTemp,
-        RUNNER_OS: 'Linux',
+        RUNNER_OS: runnerOs,
         RUNNER_TRACKING_ID: trackingId,
         FAKE_WORLD: world.dir
       }
@@ -309,6 +311,7 @@ function readOutputs(path: string): Record<string, string> {
     const block = /^([^=<]+)<<(.+)$/.exec(line)
     if (block) {
       const end = lines.indexOf(block[2] as string, at + 1)
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: '${block[1]}' has no closing ${block[2]}`)
       outputs[block[1] as string] = lines.slice(at + 1, end).join('\n')
       at = end
     } else if (line.includes('=')) {
