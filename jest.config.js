@@ -5,6 +5,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // Stops the run at once, saying why, when the tests are not on the Node the action ships for.
+  globalSetup: '<rootDir>/__tests__/support/require-node-24.ts',
   setupFiles: ['<rootDir>/__tests__/setup-env.ts'],
   reporters: ['default', '<rootDir>/tools/count-reporter.js'],
   collectCoverage: true,
