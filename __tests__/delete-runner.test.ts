@@ -42,25 +42,28 @@ afterAll(() => {
   nock.restore()
 })
 
+/** delete-runner's inputs as the runner passes them: one name, everything else default. */
+const RAW: RawDeleteInputs = {
+  token: TOKEN,
+  owner: '',
+  repo: '',
+  org: 'octo-org',
+  enterprise: '',
+  apiUrl: API,
+  retries: '3',
+  timeout: '30',
+  runnerName: 'spot-7',
+  namePrefix: '',
+  labels: '',
+  maxDeletions: '',
+  dryRun: '',
+  onlyOffline: '',
+  busyTimeout: '',
+  missingOk: ''
+}
+
 describe('parseDeleteInputs', () => {
-  const raw: RawDeleteInputs = {
-    token: TOKEN,
-    owner: '',
-    repo: '',
-    org: 'octo-org',
-    enterprise: '',
-    apiUrl: API,
-    retries: '3',
-    timeout: '30',
-    runnerName: 'spot-7',
-    namePrefix: '',
-    labels: '',
-    maxDeletions: '',
-    dryRun: '',
-    onlyOffline: '',
-    busyTimeout: '',
-    missingOk: ''
-  }
+  const raw = RAW
 
   it('takes the defaults for empty inputs', () => {
     expect(parseDeleteInputs(raw, {})).toMatchObject({
@@ -132,24 +135,7 @@ describe('parseDeleteInputs', () => {
 })
 
 describe('choosing runners (parseDeleteInputs)', () => {
-  const raw: RawDeleteInputs = {
-    token: TOKEN,
-    owner: '',
-    repo: '',
-    org: 'octo-org',
-    enterprise: '',
-    apiUrl: API,
-    retries: '3',
-    timeout: '30',
-    runnerName: '',
-    namePrefix: '',
-    labels: '',
-    maxDeletions: '',
-    dryRun: '',
-    onlyOffline: '',
-    busyTimeout: '',
-    missingOk: ''
-  }
+  const raw: RawDeleteInputs = { ...RAW, runnerName: '' }
   const choose = (inputs: Partial<RawDeleteInputs>) => parseDeleteInputs({ ...raw, ...inputs }, {})
 
   it('takes several names, one per line, trimmed, blank lines ignored', () => {
