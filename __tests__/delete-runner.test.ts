@@ -561,6 +561,44 @@ describe('run', () => {
       expect(await summary()).toContain('Deleted 1 of 3 runners chosen in organization octo-org.')
     })
 
+    it('when every deletion fails, names each runner, and still sets the outputs and the summary', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'a'), offline(2, 'b')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(500, { message: 'Server Error' })
+        .delete('/orgs/octo-org/actions/runners/2')
+        .reply(500, { message: 'Server Error' })
+      await run()
+      expect(process.exitCode).toBe(1)
+      const written = await outputs()
+      expect(written).toMatch(/deleted<<.*\nfalse\n.*deleted-count<<.*\n0\n/s)
+      expect(written).toContain('"reason":"the deletion failed"')
+      expect(action.stdout()).toContain("not deleted:%0A- 'a' (id 1, offline): DELETE")
+      expect(action.stdout()).toContain("%0A- 'b' (id 2, offline): DELETE")
+      expect(await summary()).toContain('Deleted 0 of 2 runners chosen')
+    })
+
+    it('stops at a rate limit, reports the rest as not tried, and warns of a prefix that looks like a pattern', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env['INPUT_NAME-PREFIX'] = 'spot-*'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'spot-*1'), offline(2, 'spot-*2')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(429, { message: 'Too Many Requests' })
+      await run()
+      expect(process.exitCode).toBe(1)
+      expect(action.stdout()).toContain(
+        "::warning::'name-prefix' is 'spot-*': it is matched literally"
+      )
+      expect(action.stdout()).toContain("%0A- 'spot-*2' (id 2, offline): not tried: rate limited")
+      expect(await outputs()).toContain('"reason":"not tried: rate limited"')
+    })
+
     it('lists every refusal at once, and deletes nothing', async () => {
       process.env['INPUT_RUNNER-NAME'] = 'a\nb'
       nock(API)

@@ -1,5 +1,5 @@
 import { RequestError } from '@octokit/request-error'
-import { explainFailure, type Attempt } from '../src/github/errors.js'
+import { explainFailure, RequestFailedError, type Attempt } from '../src/github/errors.js'
 import { RequestFailure } from '../src/github/retry.js'
 import type { Target } from '../src/github/target.js'
 import { TransportError } from '../src/github/transport.js'
@@ -254,11 +254,18 @@ describe('rate limits', () => {
     })
     const text = explainFailure(new RequestFailure(error, 1, 0, 120), attempt()).message
     expect(text).toContain(
-      "GitHub's secondary rate limit refused it: too many requests at once, as from a large matrix " +
-        'of teardown jobs. GitHub asked to wait 120 s, longer than the 60 s this step waits. ' +
-        "Lower the matrix's max-parallel, or run the job again later."
+      "GitHub's secondary rate limit refused it: too many requests in a short time, as from a " +
+        'large matrix of teardown jobs or several cleanups at once. GitHub asked to wait 120 s, ' +
+        "longer than the 60 s this step waits. Lower the matrix's max-parallel, or run the job again later."
     )
     expect(text).not.toContain('This needs')
+    expect(explainFailure(new RequestFailure(error, 1, 0, 120), attempt()).rateLimited).toBe(true)
+    const plain429 = httpError(429, 'Too Many Requests')
+    expect(explainFailure(new RequestFailure(plain429, 4, 0), attempt()).rateLimited).toBe(true)
+    const refused = httpError(403, 'Must have admin rights')
+    expect(explainFailure(new RequestFailure(refused, 1, 0), attempt()).rateLimited).toBe(false)
+    expect(explainFailure(new RequestFailure('odd', 1, 0), attempt()).rateLimited).toBe(false)
+    expect(new RequestFailedError('busy').rateLimited).toBe(false)
     const bare = httpError(403, 'You have exceeded a secondary rate limit.')
     expect(explainFailure(bare, attempt()).message).toMatch(/run the job again later\.$/)
   })

@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 152:
+/***/ 802:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3245,6 +3245,12 @@ function getIDToken(aud) {
 
 /** Encoded forms shorter than this are too common to hide (and too short to be of use). */
 const MIN_FORM_LENGTH = 6;
+/** A secret this long is also hidden where only its start or its end is echoed, cut short... */
+const MIN_CUT_SECRET = 16;
+/** ...down to this many characters of it... */
+const MIN_CUT_LENGTH = 8;
+/** ...when they are not all alike (at least this many different characters). */
+const MIN_DISTINCT = 4;
 class Secrets {
     forms = new Set();
     masked = new Set();
@@ -3280,8 +3286,38 @@ class Secrets {
             if (redacted.includes(form))
                 redacted = redacted.split(form).join('***');
         }
+        for (const secret of this.masked) {
+            if (secret.length < MIN_CUT_SECRET)
+                continue;
+            redacted = hideStarts(redacted, secret);
+            redacted = reverse(hideStarts(reverse(redacted), reverse(secret)));
+        }
         return redacted;
     }
+}
+/**
+ * Every run of MIN_CUT_LENGTH or more characters that starts `secret` (an echo cut short) as
+ * `***`. Each hit is extended as far as it matches, and the search goes on after it, so the text
+ * is read once.
+ */
+function hideStarts(text, secret) {
+    const head = secret.slice(0, MIN_CUT_LENGTH);
+    // A start as uniform as `00000000` is no evidence of the secret: it would hide common text.
+    if (new Set(head).size < MIN_DISTINCT)
+        return text;
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+        let end = at + MIN_CUT_LENGTH;
+        while (end < text.length && end - at < secret.length && text[end] === secret[end - at])
+            end++;
+        out += `${text.slice(from, at)}***`;
+        from = end;
+    }
+    return out + text.slice(from);
+}
+function reverse(text) {
+    return [...text].reverse().join('');
 }
 /**
  * The value raw, JSON-escaped, URL-encoded, and base64 (standard and URL-safe) at each of the
@@ -3322,6 +3358,8 @@ const log = {
  */
 
 const DEFAULT_MAX_LENGTH = 300;
+/** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
+const PRE_CUT = 16 * 1024;
 // C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
 // characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
 // eslint-disable-next-line no-control-regex
@@ -3332,13 +3370,17 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u20
  * anywhere in it, at most `max` characters (then marked with '…').
  */
 function safeText(text, max = DEFAULT_MAX_LENGTH) {
+    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
+    // there is still hidden, by its start.
     const line = secrets
-        .redact(text)
+        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
         .replace(UNSAFE, ' ')
         .replace(/::/g, ': :')
         .replace(/##\[/g, '## [');
     const chars = [...line];
-    return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : line;
+    if (chars.length > max)
+        return `${chars.slice(0, max).join('').trimEnd()}…`;
+    return text.length > PRE_CUT ? `${line}…` : line;
 }
 /** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
 function quoted(text, max = DEFAULT_MAX_LENGTH) {
@@ -3357,9 +3399,15 @@ function escaped(text, max = 120) {
         .replace(/##\[/g, '## [');
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
-/** For a cell of the job summary (HTML that GitHub also reads as Markdown): nothing in it renders. */
+/**
+ * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
+ * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ */
 function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+    return safeText(text, max)
+        .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
 
 ;// CONCATENATED MODULE: ./src/edge/inputs.ts
@@ -3749,8 +3797,6 @@ async function publishSummary(write) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/github/transport.ts
 /**
  * How a request travels: the `fetch` Octokit is given. It is the trust boundary for everything
@@ -3768,7 +3814,6 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * node:http is already part of the floor (docs/benchmarks.md). Through a proxy, undici and the
  * dispatcher @actions/http-client builds for `api-url` send it, with redirects left to us.
  */
-
 
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -3878,11 +3923,12 @@ function fetchResponse(url, answered) {
         arrayBuffer: () => Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength))
     };
 }
+/** The zlib decoder for a content encoding; node:zlib is loaded only when an answer needs it. */
 const DECODERS = {
-    gzip: external_node_zlib_namespaceObject.createGunzip,
-    'x-gzip': external_node_zlib_namespaceObject.createGunzip,
-    deflate: external_node_zlib_namespaceObject.createInflate,
-    br: external_node_zlib_namespaceObject.createBrotliDecompress
+    gzip: (zlib) => zlib.createGunzip(),
+    'x-gzip': (zlib) => zlib.createGunzip(),
+    deflate: (zlib) => zlib.createInflate(),
+    br: (zlib) => zlib.createBrotliDecompress()
 };
 /** One request over node:http or node:https, with no proxy. */
 const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) => {
@@ -3891,13 +3937,15 @@ const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) =>
         ? init.signal.reason
         : Object.assign(new TypeError('fetch failed'), { cause: error }));
     const req = send(url, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
-        readBounded(decoded(res, init.method), maxBytes, () => req.destroy()).then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
+        decoded(res, init.method)
+            .then((body) => readBounded(body, maxBytes, () => req.destroy()))
+            .then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
     });
     req.on('error', fail);
     req.end(init.body ?? undefined);
 });
 /** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
-function decoded(res, method) {
+async function decoded(res, method) {
     if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode)))
         return res;
     const encoding = String(res.headers['content-encoding'] ?? '')
@@ -3906,7 +3954,7 @@ function decoded(res, method) {
     const decoder = DECODERS[encoding];
     if (!decoder)
         return res;
-    const stream = decoder();
+    const stream = decoder(await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23)));
     res.on('error', (error) => stream.emit('error', error));
     return res.pipe(stream);
 }
@@ -3999,9 +4047,11 @@ function withRetries(settings) {
                     throw fail(retryable.askedS);
                 if (attempt > settings.retries)
                     throw fail();
+                // GitHub asks for mutating requests at least a second apart, retries included.
+                const waitMs = isMutating(options) ? Math.max(retryable.waitMs, 1000) : retryable.waitMs;
                 settings.log(`Attempt ${attempt} of ${settings.retries + 1} failed (${retryable.what}); ` +
-                    `retrying in ${(retryable.waitMs / 1000).toFixed(1)} s`);
-                await settings.sleep(retryable.waitMs);
+                    `retrying in ${(waitMs / 1000).toFixed(1)} s`);
+                await settings.sleep(waitMs);
             }
         }
     };
@@ -4030,6 +4080,10 @@ function classify(error, attempt, settings) {
     if (code === undefined || !TRANSIENT_CODES.has(code))
         return undefined;
     return { what: code, waitMs: backoffMs(attempt, settings.random) };
+}
+function isMutating(options) {
+    const method = options?.method;
+    return typeof method === 'string' && !['GET', 'HEAD'].includes(method.toUpperCase());
 }
 /** Exponential backoff with equal jitter: attempt n waits between half and all of 2^(n-1) s. */
 function backoffMs(attempt, random) {
@@ -4290,6 +4344,13 @@ function unexpectedAnswer(what, detail, consequence) {
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
+    /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
+    get rateLimited() {
+        const failure = this.cause;
+        if (!(failure instanceof RequestFailure) || !isHttpError(failure.last))
+            return false;
+        return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined;
+    }
 }
 /** `catch (error) { throw explain(error) }` for one request. */
 function failureExplainer(target, apiUrl, route, timeoutS, now) {
@@ -4303,15 +4364,17 @@ function explainFailure(error, attempt) {
         : '';
     const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
-    if (!isHttpError(last))
-        return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`);
+    const because = { cause: failure };
+    if (!isHttpError(last)) {
+        return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`, because);
+    }
     const requestId = last.response.headers['x-github-request-id'];
     const id = requestId ? ` (request ID ${requestId})` : '';
     if (!isGitHubAnswer(last)) {
-        return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`);
+        return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because);
     }
     const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`;
-    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`);
+    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because);
 }
 /** GitHub's REST API answers JSON; anything else answered in its place. */
 function isGitHubAnswer(error) {
@@ -4391,8 +4454,9 @@ function hint(error, failure, { target, now }) {
             `${asked} Run the job again after that, or use a token with its own limit (a GitHub App token).`);
     }
     if (limit) {
-        return ("GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
-            `matrix of teardown jobs.${asked} Lower the matrix's max-parallel, or run the job again later.`);
+        return ("GitHub's secondary rate limit refused it: too many requests in a short time, as from a " +
+            `large matrix of teardown jobs or several cleanups at once.${asked} Lower the matrix's ` +
+            'max-parallel, or run the job again later.');
     }
     switch (error.status) {
         case 401:
@@ -4702,7 +4766,7 @@ function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(152);
+/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(802);
 
 await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -4761,6 +4825,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 

@@ -32,6 +32,10 @@ export interface RegistryOptions {
   failDeletes?: number[]
   /** A DELETE arriving sooner than this after the last one accepted gets a secondary rate limit. */
   minDeleteGapMs?: number
+  /** After this many deletions, every DELETE gets a secondary rate limit asking for 10 minutes. */
+  rateLimitAfter?: number
+  /** The runner with this id, last on its page, is listed again first on the next one (a shift). */
+  repeatOnNextPage?: number
 }
 
 export function runner(
@@ -85,6 +89,10 @@ export class RunnerRegistry {
       ...(current > 1 ? [link(1, 'first'), link(current - 1, 'prev')] : [])
     ]
     const listedRunners = all.slice((current - 1) * size, current * size)
+    const before = all[(current - 1) * size - 1]
+    if (current > 1 && before !== undefined && before.id === this.options.repeatOnNextPage) {
+      listedRunners.unshift(before)
+    }
     for (const id of this.options.vanishAfterListing ?? []) {
       const index = this.runners.findIndex((r) => r.id === id)
       if (index >= 0) this.runners.splice(index, 1)
@@ -108,6 +116,10 @@ export class RunnerRegistry {
   }
 
   private paced(request: RecordedRequest): Answer {
+    if (this.deleted.length >= (this.options.rateLimitAfter ?? Infinity)) {
+      this.rateLimited += 1
+      return githubError(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '600' })
+    }
     if (request.receivedAt - this.lastDeleteAt < (this.options.minDeleteGapMs ?? 0)) {
       this.rateLimited += 1
       return githubError(

@@ -208,6 +208,38 @@ it('a secondary rate limit during deletions is waited out, and every runner is d
   expect(run.outputs['deleted-count']).toBe('3')
 }, 60_000)
 
+it('a rate limit it may not wait out stops the deletions: the rest are not tried, and said so', async () => {
+  const { registry, simulator } = await setUp(fleet().slice(0, 9), { rateLimitAfter: 1 })
+  const run = await cleanUp(simulator, { 'name-prefix': 'spot-' })
+  expect(run.exitCode).toBe(1)
+  expect(registry.deleted).toEqual([1])
+  expect(deletes(simulator)).toBe(2)
+  expect(run.outputs.deleted).toBe('true')
+  expect(run.outputs['deleted-count']).toBe('1')
+  const runners = JSON.parse(run.outputs.runners as string) as { id: number; reason?: string }[]
+  expect(runners.map((r) => r.reason)).toEqual([
+    undefined,
+    'the deletion failed',
+    ...Array(7).fill('not tried: rate limited')
+  ])
+  expect(run.log).toContain('GitHub asked to wait 600 s, longer than the 60 s this step waits')
+  expect(run.log).toContain('the 7 runners left are not tried')
+  expect(run.log).toContain("'spot-3' (id 3, offline): not tried: rate limited")
+  expect(run.summary).toContain('not tried: rate limited')
+  expectNoLeak(run, [INPUT_TOKEN])
+}, 60_000)
+
+it('a runner listed on two pages (the list shifted while read) is deleted once', async () => {
+  const runners = fleet()
+    .slice(0, 150)
+    .map((r): FakeRunner => (r.id === 100 ? { ...r, status: 'offline' } : r))
+  const { registry, simulator } = await setUp(runners, { repeatOnNextPage: 100 })
+  const run = await cleanUp(simulator, { 'runner-name': 'spot-100\nspot-101' })
+  expect(run.exitCode).toBe(0)
+  expect(registry.deleted).toEqual([100, 101])
+  expect(deletes(simulator)).toBe(2)
+}, 60_000)
+
 describe('input errors, before any request', () => {
   it.each([
     [{}, "Input 'runner-name' is empty and no selector is set"],

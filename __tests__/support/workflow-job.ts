@@ -256,6 +256,9 @@ async function cleanUpOrphans(trackingId: string, workerPids: number[]): Promise
     processesWhoseEnvironmentHas(`RUNNER_TRACKING_ID=${trackingId}`).filter(
       (pid) => !workerPids.includes(pid)
     )
+  // The runner cleans up well after a step's shell exits; let a process it left mid-exec (nohup,
+  // env, bash) settle first, so that it is seen with the environment it will keep.
+  await sleep(300)
   const deadline = Date.now() + 1_000
   let orphans = tracked()
   while (orphans.length > 0 && Date.now() < deadline) {

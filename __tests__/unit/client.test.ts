@@ -118,7 +118,7 @@ describe('requests', () => {
       }
     )
     expect(response).toMatchObject({ status: 201, data: minted })
-    expect(lines.info).toEqual(['Attempt 1 of 3 failed (502); retrying in 0.5 s'])
+    expect(lines.info).toEqual(['Attempt 1 of 3 failed (502); retrying in 1.0 s'])
     expect(api.received.map(({ method, url }) => `${method} ${url}`)).toEqual([
       'POST /repos/o/r/actions/runners/remove-token',
       'POST /repos/o/r/actions/runners/remove-token'
@@ -143,11 +143,11 @@ describe('requests', () => {
   it('gives up after retries + 1 attempts, timed on the injected clock', async () => {
     const api = await serve(json(503, { message: 'Service Unavailable' }))
     const failure = await failureOf((await client(api.url, { retries: 2 })).request('POST /x'))
-    expect(failure).toMatchObject({ attempts: 3, elapsedMs: 500 + 1000 })
+    expect(failure).toMatchObject({ attempts: 3, elapsedMs: 1000 + 1000 })
     expect(failure.last).toMatchObject({ status: 503, message: 'Service Unavailable' })
     expect(api.received).toHaveLength(3)
     expect(lines.info).toEqual([
-      'Attempt 1 of 3 failed (503); retrying in 0.5 s',
+      'Attempt 1 of 3 failed (503); retrying in 1.0 s',
       'Attempt 2 of 3 failed (503); retrying in 1.0 s'
     ])
   })
@@ -163,7 +163,7 @@ describe('requests', () => {
     const api = await serve(inTurn(silent, json(201, minted)))
     const response = await (await client(api.url, { timeoutS: 0.5 })).request('POST /x')
     expect(response.status).toBe(201)
-    expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 0.5 s'])
+    expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 1.0 s'])
     expect(lines.debug).toContainEqual(
       expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/x: failed after \d+ ms: timeout$/)
     )
@@ -385,7 +385,7 @@ describe('the proxy', () => {
     const github = await client('http://api.github.test', { timeoutS: 0.5 })
     const response = await github.request('POST /x')
     expect(response.status).toBe(201)
-    expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 0.5 s'])
+    expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 1.0 s'])
     expect(api.received).toHaveLength(2)
     expect(proxy.seen.map(({ line }) => line)).toEqual([
       'CONNECT api.github.test:80',

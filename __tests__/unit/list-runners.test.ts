@@ -200,6 +200,28 @@ describe('next-page links', () => {
   })
 })
 
+describe('a list that shifts while it is read', () => {
+  it('counts a runner listed on two pages once', async () => {
+    page({ total_count: 150, runners: [good(1), good(2)] }, `<${API}${PATH}?page=2>; rel="next"`)
+    nock(API)
+      .get(PATH)
+      .query({ page: '2' })
+      .reply(200, { total_count: 150, runners: [good(2), good(3)] }, JSON_TYPE)
+    await expect(list()).resolves.toMatchObject({ runners: [{ id: 1 }, { id: 2 }, { id: 3 }] })
+  })
+
+  it('refuses a runner listed twice with other fields', async () => {
+    page({ total_count: 150, runners: [good(1), good(2)] }, `<${API}${PATH}?page=2>; rel="next"`)
+    nock(API)
+      .get(PATH)
+      .query({ page: '2' })
+      .reply(200, { total_count: 150, runners: [{ ...good(2), name: 'other' }] }, JSON_TYPE)
+    await expect(list()).rejects.toThrow(
+      'page 2 of the runner list (GET /orgs/octo-org/actions/runners) lists runner id 2 again, with other fields than before'
+    )
+  })
+})
+
 describe('bounded paging', () => {
   it('a next link back to a page already read fails', async () => {
     const self = `<${API}${PATH}?per_page=100>; rel="next"`

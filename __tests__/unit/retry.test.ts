@@ -126,6 +126,34 @@ describe('withRetries', () => {
     expect(lines).toEqual(['Attempt 1 of 3 failed (502); retrying in 0.5 s'])
   })
 
+  it.each([
+    ['DELETE', 1000],
+    ['post', 1000],
+    ['GET', 500],
+    ['HEAD', 500]
+  ])(
+    'spaces a retried %s at least a second after the failure when it mutates',
+    async (method, ms) => {
+      const slept: number[] = []
+      const retry = withRetries({
+        retries: 1,
+        log: () => undefined,
+        sleep: async (wait) => void slept.push(wait),
+        now: () => START_MS,
+        random: () => 0
+      })
+      let attempts = 0
+      await retry(
+        async () => {
+          if (++attempts === 1) throw answer(502)
+          return 'done'
+        },
+        { method }
+      )
+      expect(slept).toEqual([ms])
+    }
+  )
+
   it.each([500, 502, 503, 504])('retries a %i', async (status) => {
     const { run, lines } = harness()
     await run(answer(status))

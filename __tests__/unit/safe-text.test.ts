@@ -227,7 +227,23 @@ describe('escaped', () => {
   })
 })
 
+it('reads no more of a huge text than it may show, still hiding a secret cut at that point', () => {
+  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  secrets.add('ghp_HugeTextSecret000000000001')
+  quiet.mockRestore()
+  const huge = `${'x'.repeat(16 * 1024 - 10)}ghp_HugeTextSecret000000000001${'y'.repeat(20_000_000)}`
+  const shown = safeText(huge, 50_000)
+  expect(shown.startsWith('x'.repeat(16 * 1024 - 10))).toBe(true)
+  expect(shown.slice(16 * 1024 - 10)).toBe('***…')
+})
+
 describe('summaryText', () => {
+  it('never lets GitHub turn a bare URL into a link', () => {
+    expect(summaryText('spot-https://evil.example/login www.evil.example')).toBe(
+      'spot-https&#58;//evil.example/login www&#46;evil.example'
+    )
+  })
+
   it.each([...'&<>"\'`|*_[]\\!@#~'])('writes %s as an HTML character reference', (character) => {
     expect(summaryText(`a${character}b`)).toBe(`a&#${character.charCodeAt(0)};b`)
   })
@@ -238,7 +254,7 @@ describe('summaryText', () => {
     )
     expect(shown).not.toMatch(/[<>[\]*`|]/)
     expect(shown).toBe(
-      '&#60;img src=x onerror=alert(1)&#62; &#91;click&#93;(https://evil.test) &#42;&#42;bold&#42;&#42; &#96;code&#96; &#124; cell'
+      '&#60;img src=x onerror=alert(1)&#62; &#91;click&#93;(https&#58;//evil.test) &#42;&#42;bold&#42;&#42; &#96;code&#96; &#124; cell'
     )
   })
 

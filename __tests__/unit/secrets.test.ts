@@ -77,7 +77,24 @@ describe('Secrets.redact', () => {
 
   it('leaves a text with no secret as it is', () => {
     const store = storeOf('ghs_rawSecretValue1234')
-    expect(store.redact('ghs_rawSecretValue123 is not it')).toBe('ghs_rawSecretValue123 is not it')
+    expect(store.redact('ghs_raw is not it, nor e1234')).toBe('ghs_raw is not it, nor e1234')
+  })
+
+  it('hides a secret cut short: 8 or more characters of its start or of its end', () => {
+    const store = storeOf('ghs_rawSecretValue1234')
+    expect(store.redact('echo: ghs_rawSecretValue123 and ghs_rawS…')).toBe('echo: *** and ***…')
+    expect(store.redact('tail: awSecretValue1234, and ue1234')).toBe('tail: ***, and ue1234')
+  })
+
+  it('does not hide a uniform start or end, which would hide common text', () => {
+    const store = storeOf('ghp_e2eInputToken000000000000')
+    expect(store.redact('id 0000:00000000:00000000')).toBe('id 0000:00000000:00000000')
+    expect(store.redact('ghp_e2eInput…')).toBe('***…')
+  })
+
+  it('ignores secrets too short to be recognised when cut', () => {
+    const store = storeOf('short-secret-15')
+    expect(store.redact('short-se')).toBe('short-se')
   })
 
   it('hides the JSON-escaped form, quotes and backslashes included', () => {

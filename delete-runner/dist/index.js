@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 731:
+/***/ 767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -289,8 +289,6 @@ exports.debug = debug; // for test
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: DELETE_SPACING_MS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -3247,6 +3245,12 @@ function getIDToken(aud) {
 
 /** Encoded forms shorter than this are too common to hide (and too short to be of use). */
 const MIN_FORM_LENGTH = 6;
+/** A secret this long is also hidden where only its start or its end is echoed, cut short... */
+const MIN_CUT_SECRET = 16;
+/** ...down to this many characters of it... */
+const MIN_CUT_LENGTH = 8;
+/** ...when they are not all alike (at least this many different characters). */
+const MIN_DISTINCT = 4;
 class Secrets {
     forms = new Set();
     masked = new Set();
@@ -3282,8 +3286,38 @@ class Secrets {
             if (redacted.includes(form))
                 redacted = redacted.split(form).join('***');
         }
+        for (const secret of this.masked) {
+            if (secret.length < MIN_CUT_SECRET)
+                continue;
+            redacted = hideStarts(redacted, secret);
+            redacted = reverse(hideStarts(reverse(redacted), reverse(secret)));
+        }
         return redacted;
     }
+}
+/**
+ * Every run of MIN_CUT_LENGTH or more characters that starts `secret` (an echo cut short) as
+ * `***`. Each hit is extended as far as it matches, and the search goes on after it, so the text
+ * is read once.
+ */
+function hideStarts(text, secret) {
+    const head = secret.slice(0, MIN_CUT_LENGTH);
+    // A start as uniform as `00000000` is no evidence of the secret: it would hide common text.
+    if (new Set(head).size < MIN_DISTINCT)
+        return text;
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+        let end = at + MIN_CUT_LENGTH;
+        while (end < text.length && end - at < secret.length && text[end] === secret[end - at])
+            end++;
+        out += `${text.slice(from, at)}***`;
+        from = end;
+    }
+    return out + text.slice(from);
+}
+function reverse(text) {
+    return [...text].reverse().join('');
 }
 /**
  * The value raw, JSON-escaped, URL-encoded, and base64 (standard and URL-safe) at each of the
@@ -3324,6 +3358,8 @@ const log = {
  */
 
 const DEFAULT_MAX_LENGTH = 300;
+/** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
+const PRE_CUT = 16 * 1024;
 // C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
 // characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
 // eslint-disable-next-line no-control-regex
@@ -3334,13 +3370,17 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u20
  * anywhere in it, at most `max` characters (then marked with '…').
  */
 function safeText(text, max = DEFAULT_MAX_LENGTH) {
+    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
+    // there is still hidden, by its start.
     const line = secrets
-        .redact(text)
+        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
         .replace(UNSAFE, ' ')
         .replace(/::/g, ': :')
         .replace(/##\[/g, '## [');
     const chars = [...line];
-    return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : line;
+    if (chars.length > max)
+        return `${chars.slice(0, max).join('').trimEnd()}…`;
+    return text.length > PRE_CUT ? `${line}…` : line;
 }
 /** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
 function quoted(text, max = DEFAULT_MAX_LENGTH) {
@@ -3359,9 +3399,15 @@ function escaped(text, max = 120) {
         .replace(/##\[/g, '## [');
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
-/** For a cell of the job summary (HTML that GitHub also reads as Markdown): nothing in it renders. */
+/**
+ * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
+ * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ */
 function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+    return safeText(text, max)
+        .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
 
 ;// CONCATENATED MODULE: ./src/github/http-error.ts
@@ -3479,8 +3525,6 @@ async function publishSummary(write) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/github/transport.ts
 /**
  * How a request travels: the `fetch` Octokit is given. It is the trust boundary for everything
@@ -3498,7 +3542,6 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * node:http is already part of the floor (docs/benchmarks.md). Through a proxy, undici and the
  * dispatcher @actions/http-client builds for `api-url` send it, with redirects left to us.
  */
-
 
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -3608,11 +3651,12 @@ function fetchResponse(url, answered) {
         arrayBuffer: () => Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength))
     };
 }
+/** The zlib decoder for a content encoding; node:zlib is loaded only when an answer needs it. */
 const DECODERS = {
-    gzip: external_node_zlib_namespaceObject.createGunzip,
-    'x-gzip': external_node_zlib_namespaceObject.createGunzip,
-    deflate: external_node_zlib_namespaceObject.createInflate,
-    br: external_node_zlib_namespaceObject.createBrotliDecompress
+    gzip: (zlib) => zlib.createGunzip(),
+    'x-gzip': (zlib) => zlib.createGunzip(),
+    deflate: (zlib) => zlib.createInflate(),
+    br: (zlib) => zlib.createBrotliDecompress()
 };
 /** One request over node:http or node:https, with no proxy. */
 const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) => {
@@ -3621,13 +3665,15 @@ const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) =>
         ? init.signal.reason
         : Object.assign(new TypeError('fetch failed'), { cause: error }));
     const req = send(url, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
-        readBounded(decoded(res, init.method), maxBytes, () => req.destroy()).then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
+        decoded(res, init.method)
+            .then((body) => readBounded(body, maxBytes, () => req.destroy()))
+            .then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
     });
     req.on('error', fail);
     req.end(init.body ?? undefined);
 });
 /** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
-function decoded(res, method) {
+async function decoded(res, method) {
     if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode)))
         return res;
     const encoding = String(res.headers['content-encoding'] ?? '')
@@ -3636,7 +3682,7 @@ function decoded(res, method) {
     const decoder = DECODERS[encoding];
     if (!decoder)
         return res;
-    const stream = decoder();
+    const stream = decoder(await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23)));
     res.on('error', (error) => stream.emit('error', error));
     return res.pipe(stream);
 }
@@ -3729,9 +3775,11 @@ function withRetries(settings) {
                     throw fail(retryable.askedS);
                 if (attempt > settings.retries)
                     throw fail();
+                // GitHub asks for mutating requests at least a second apart, retries included.
+                const waitMs = isMutating(options) ? Math.max(retryable.waitMs, 1000) : retryable.waitMs;
                 settings.log(`Attempt ${attempt} of ${settings.retries + 1} failed (${retryable.what}); ` +
-                    `retrying in ${(retryable.waitMs / 1000).toFixed(1)} s`);
-                await settings.sleep(retryable.waitMs);
+                    `retrying in ${(waitMs / 1000).toFixed(1)} s`);
+                await settings.sleep(waitMs);
             }
         }
     };
@@ -3760,6 +3808,10 @@ function classify(error, attempt, settings) {
     if (code === undefined || !TRANSIENT_CODES.has(code))
         return undefined;
     return { what: code, waitMs: backoffMs(attempt, settings.random) };
+}
+function isMutating(options) {
+    const method = options?.method;
+    return typeof method === 'string' && !['GET', 'HEAD'].includes(method.toUpperCase());
 }
 /** Exponential backoff with equal jitter: attempt n waits between half and all of 2^(n-1) s. */
 function backoffMs(attempt, random) {
@@ -4086,6 +4138,13 @@ function unexpectedAnswer(what, detail, consequence) {
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
+    /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
+    get rateLimited() {
+        const failure = this.cause;
+        if (!(failure instanceof RequestFailure) || !isHttpError(failure.last))
+            return false;
+        return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined;
+    }
 }
 /** `catch (error) { throw explain(error) }` for one request. */
 function failureExplainer(target, apiUrl, route, timeoutS, now) {
@@ -4099,15 +4158,17 @@ function explainFailure(error, attempt) {
         : '';
     const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
-    if (!isHttpError(last))
-        return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`);
+    const because = { cause: failure };
+    if (!isHttpError(last)) {
+        return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`, because);
+    }
     const requestId = last.response.headers['x-github-request-id'];
     const id = requestId ? ` (request ID ${requestId})` : '';
     if (!isGitHubAnswer(last)) {
-        return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`);
+        return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because);
     }
     const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`;
-    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`);
+    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because);
 }
 /** GitHub's REST API answers JSON; anything else answered in its place. */
 function isGitHubAnswer(error) {
@@ -4187,8 +4248,9 @@ function hint(error, failure, { target, now }) {
             `${asked} Run the job again after that, or use a token with its own limit (a GitHub App token).`);
     }
     if (limit) {
-        return ("GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
-            `matrix of teardown jobs.${asked} Lower the matrix's max-parallel, or run the job again later.`);
+        return ("GitHub's secondary rate limit refused it: too many requests in a short time, as from a " +
+            `large matrix of teardown jobs or several cleanups at once.${asked} Lower the matrix's ` +
+            'max-parallel, or run the job again later.');
     }
     switch (error.status) {
         case 401:
@@ -4302,6 +4364,65 @@ function stillBusy(runner, target, busyTimeoutS, error) {
         "or set 'busy-timeout' to the seconds this step may wait for it.");
 }
 
+;// CONCATENATED MODULE: ./src/operations/delete-runners.ts
+
+
+
+
+const DELETE_SPACING_MS = 1000;
+async function deleteRunners(client, runners, options) {
+    const now = options.now ?? (() => performance.now());
+    const sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
+    const { where, log } = options;
+    const outcomes = [];
+    let lastEnded = -Infinity;
+    for (const [index, runner] of runners.entries()) {
+        await sleep(Math.max(0, lastEnded + DELETE_SPACING_MS - now()));
+        try {
+            const removal = await removeRunner(client, options.target, runner, {
+                apiUrl: options.apiUrl,
+                timeoutS: options.timeoutS,
+                busyTimeoutS: options.busyTimeoutS,
+                log: log.info,
+                sleep
+            });
+            if (removal === 'gone') {
+                const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it ` +
+                    'was listed (another teardown, or the runner itself if it is ephemeral).';
+                if (!options.missingOk)
+                    throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
+                log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
+                outcomes.push({ runner, deleted: false, reason: 'already deleted by something else' });
+            }
+            else {
+                outcomes.push({ runner, deleted: true });
+                const count = outcomes.filter((outcome) => outcome.deleted).length;
+                log.info(runners.length === 1
+                    ? `Deleted runner ${describeRunner(runner)} from ${where}`
+                    : `Deleted ${count} of ${runners.length}: ${safeText(runner.name, 80)} (id ${runner.id})`);
+            }
+        }
+        catch (error) {
+            outcomes.push({ runner, deleted: false, reason: 'the deletion failed', error });
+            if (error instanceof RequestFailedError && error.rateLimited) {
+                const left = runners.slice(index + 1);
+                if (left.length > 0) {
+                    log.warning(`GitHub's rate limit refused a deletion: the ${left.length} runners left are not ` +
+                        'tried, since GitHub would refuse them too. Run the step again later.');
+                }
+                for (const rest of left) {
+                    outcomes.push({ runner: rest, deleted: false, reason: 'not tried: rate limited' });
+                }
+                return outcomes;
+            }
+        }
+        finally {
+            lastEnded = now();
+        }
+    }
+    return outcomes;
+}
+
 ;// CONCATENATED MODULE: ./src/operations/list-runners.ts
 
 
@@ -4326,6 +4447,7 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
     const route = listRunnersRoute(target);
     const explain = failureExplainer(target, apiUrl, route, timeoutS, now);
     const runners = [];
+    const byId = new Map();
     const seen = new Set();
     let query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) };
     let listPath;
@@ -4368,7 +4490,19 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         }
         if (page === 1)
             allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1);
-        listed.forEach((item, index) => runners.push(checkRunner(item, index, bad)));
+        for (const [index, item] of listed.entries()) {
+            const runner = checkRunner(item, index, bad);
+            const earlier = byId.get(runner.id);
+            // A page-based list shifts when runners come and go while it is read: the same runner may
+            // be listed twice. Counted once; listed twice with different fields, it is not to be trusted.
+            if (earlier === undefined) {
+                byId.set(runner.id, runner);
+                runners.push(runner);
+            }
+            else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
+                throw bad(`lists runner id ${runner.id} again, with other fields than before`);
+            }
+        }
         const link = nextLink(response.headers.link);
         if (link === undefined)
             return { runners, pages: page };
@@ -4758,6 +4892,7 @@ function parseBusyTimeout(value) {
 
 
 
+
 /**
  * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`), and
  * for one name, `runner-id` and `runner-status` as before fleets (empty otherwise).
@@ -4779,10 +4914,14 @@ function setOutputs(outcomes, single) {
 }
 /**
  * JSON that no later step can turn into a workflow command by printing it: `::` and `##[` can only
- * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same.
+ * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same;
+ * and redacted, like every string that leaves this step.
  */
 function inertJson(value) {
-    return JSON.stringify(value).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b');
+    return secrets
+        .redact(JSON.stringify(value))
+        .replace(/::/g, ':\\u003a')
+        .replace(/##\[/g, '##\\u005b');
 }
 /** A sentence, then a table of the runners chosen and what happened to each. */
 async function summarise(outcomes, plan, context) {
@@ -4840,8 +4979,6 @@ function headline(outcomes, plan, { where, single, dryRun }) {
 
 
 
-/** GitHub's REST guidance: mutating requests one at a time, at least one second apart. */
-const DELETE_SPACING_MS = 1000;
 /**
  * delete-runner: inputs -> target -> list every page once -> choose (names, or a selector of
  * offline runners) -> refuse what is unsafe before any DELETE -> delete one at a time, paced ->
@@ -4867,6 +5004,11 @@ function run() {
         log.info(single !== undefined
             ? `Looking for runner '${safeText(single, 80)}' in ${where} at ${inputs.apiUrl}`
             : `Listing the runners of ${where} at ${inputs.apiUrl}`);
+        const prefix = choice.by === 'selector' ? choice.prefix : undefined;
+        if (prefix !== undefined && /[*?[]/.test(prefix)) {
+            log.warning(`'name-prefix' is '${safeText(prefix, 80)}': it is matched literally, as the ` +
+                "start of a name, not as a pattern ('spot-' selects spot-1, spot-2, ...).");
+        }
         const client = await createClient({ ...inputs, log: log });
         cleanup(client.close);
         const { runners, pages } = await listRunners(client, target, { ...inputs, name: single });
@@ -4888,55 +5030,26 @@ function run() {
         for (const runner of plan.chosen)
             if (single !== undefined)
                 log.info(`Found runner ${describeRunner(runner)}`);
+        if (inputs.dryRun) {
+            plan.chosen.forEach((runner, index) => log.info(`Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`));
+        }
         const outcomes = inputs.dryRun
             ? plan.chosen.map((runner) => ({ runner, deleted: false, reason: 'dry run' }))
-            : await deleteAll(client, plan.chosen, inputs, where);
-        const deleted = outcomes.filter((outcome) => outcome.deleted).length;
-        const failed = outcomes.filter((outcome) => outcome.error !== undefined);
-        if (failed.length > 0 && deleted === 0)
-            throw failed[0]?.error;
+            : await deleteRunners(client, plan.chosen, { ...inputs, where, log: log });
+        const notDeleted = outcomes.filter((outcome) => outcome.error !== undefined || outcome.reason?.startsWith('not tried'));
+        // One name fails as it always has: with its own error, and no output.
+        if (single !== undefined && outcomes[0]?.error !== undefined)
+            throw outcomes[0].error;
         setOutputs(outcomes, single !== undefined);
         await publishSummary(() => summarise(outcomes, plan, { where, single, dryRun: inputs.dryRun }));
-        if (failed.length > 0) {
+        if (notDeleted.length > 0) {
+            const deleted = outcomes.filter((outcome) => outcome.deleted).length;
             throw new Error(`Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +
-                failed
-                    .map((outcome) => `${describeRunner(outcome.runner)}: ${messageOf(outcome.error)}`)
+                notDeleted
+                    .map((outcome) => `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`)
                     .join('\n- '));
         }
     });
-}
-/** Deletes each runner in turn, at least DELETE_SPACING_MS apart; a failure does not stop the rest. */
-async function deleteAll(client, runners, inputs, where, sleep = (ms) => new Promise((done) => setTimeout(done, ms))) {
-    const outcomes = [];
-    let lastStarted = -Infinity;
-    for (const runner of runners) {
-        await sleep(Math.max(0, lastStarted + DELETE_SPACING_MS - performance.now()));
-        lastStarted = performance.now();
-        try {
-            const removal = await removeRunner(client, inputs.target, runner, {
-                ...inputs,
-                log: log.info
-            });
-            if (removal === 'gone') {
-                const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it ` +
-                    'was listed (another teardown, or the runner itself if it is ephemeral).';
-                if (!inputs.missingOk)
-                    throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
-                log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
-                outcomes.push({ runner, deleted: false, reason: 'already deleted by something else' });
-                continue;
-            }
-            outcomes.push({ runner, deleted: true });
-            const count = outcomes.filter((outcome) => outcome.deleted).length;
-            log.info(runners.length === 1
-                ? `Deleted runner ${describeRunner(runner)} from ${where}`
-                : `Deleted ${count} of ${runners.length}: ${safeText(runner.name, 80)} (id ${runner.id})`);
-        }
-        catch (error) {
-            outcomes.push({ runner, deleted: false, reason: 'the deletion failed', error });
-        }
-    }
-    return outcomes;
 }
 
 
@@ -4946,7 +5059,7 @@ async function deleteAll(client, runners, inputs, where, sleep = (ms) => new Pro
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(731);
+/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(767);
 
 await (0,_actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -5005,6 +5118,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 

@@ -1,14 +1,10 @@
 /** What delete-runner tells the workflow (outputs) and the person (job summary). */
 import * as core from '@actions/core'
 import { safeText, summaryText } from '../edge/safe-text.js'
+import { secrets } from '../edge/secrets.js'
 import type { Plan } from '../operations/choose-runners.js'
 import { describeRunner } from '../operations/choose-runners.js'
-import type { Runner } from '../operations/list-runners.js'
-
-/** What happened to one chosen runner: deleted, or not and why (with the failure, if one). */
-export type Outcome =
-  | { runner: Runner; deleted: true; reason?: undefined; error?: undefined }
-  | { runner: Runner; deleted: false; reason: string; error?: unknown }
+import type { Outcome } from '../operations/delete-runners.js'
 
 /**
  * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`), and
@@ -37,10 +33,14 @@ export function setOutputs(outcomes: Outcome[], single: boolean): void {
 
 /**
  * JSON that no later step can turn into a workflow command by printing it: `::` and `##[` can only
- * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same.
+ * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same;
+ * and redacted, like every string that leaves this step.
  */
 export function inertJson(value: unknown): string {
-  return JSON.stringify(value).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b')
+  return secrets
+    .redact(JSON.stringify(value))
+    .replace(/::/g, ':\\u003a')
+    .replace(/##\[/g, '##\\u005b')
 }
 
 interface SummaryContext {

@@ -5,6 +5,8 @@
 import { secrets } from './secrets.js'
 
 export const DEFAULT_MAX_LENGTH = 300
+/** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
+const PRE_CUT = 16 * 1024
 
 // C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
 // characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
@@ -17,13 +19,16 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u20
  * anywhere in it, at most `max` characters (then marked with '…').
  */
 export function safeText(text: string, max = DEFAULT_MAX_LENGTH): string {
+  // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
+  // there is still hidden, by its start.
   const line = secrets
-    .redact(text)
+    .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
     .replace(UNSAFE, ' ')
     .replace(/::/g, ': :')
     .replace(/##\[/g, '## [')
   const chars = [...line]
-  return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : line
+  if (chars.length > max) return `${chars.slice(0, max).join('').trimEnd()}…`
+  return text.length > PRE_CUT ? `${line}…` : line
 }
 
 /** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
@@ -49,7 +54,13 @@ export function escaped(text: string, max = 120): string {
 
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g
 
-/** For a cell of the job summary (HTML that GitHub also reads as Markdown): nothing in it renders. */
+/**
+ * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
+ * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ */
 export function summaryText(text: string, max = DEFAULT_MAX_LENGTH): string {
-  return safeText(text, max).replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
+  return safeText(text, max)
+    .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/:\/\//g, '&#58;//')
+    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`)
 }

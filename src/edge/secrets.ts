@@ -6,6 +6,12 @@ import * as core from '@actions/core'
 
 /** Encoded forms shorter than this are too common to hide (and too short to be of use). */
 const MIN_FORM_LENGTH = 6
+/** A secret this long is also hidden where only its start or its end is echoed, cut short... */
+const MIN_CUT_SECRET = 16
+/** ...down to this many characters of it... */
+const MIN_CUT_LENGTH = 8
+/** ...when they are not all alike (at least this many different characters). */
+const MIN_DISTINCT = 4
 
 export class Secrets {
   private readonly forms = new Set<string>()
@@ -42,8 +48,37 @@ export class Secrets {
     for (const form of [...this.forms].sort((a, b) => b.length - a.length)) {
       if (redacted.includes(form)) redacted = redacted.split(form).join('***')
     }
+    for (const secret of this.masked) {
+      if (secret.length < MIN_CUT_SECRET) continue
+      redacted = hideStarts(redacted, secret)
+      redacted = reverse(hideStarts(reverse(redacted), reverse(secret)))
+    }
     return redacted
   }
+}
+
+/**
+ * Every run of MIN_CUT_LENGTH or more characters that starts `secret` (an echo cut short) as
+ * `***`. Each hit is extended as far as it matches, and the search goes on after it, so the text
+ * is read once.
+ */
+function hideStarts(text: string, secret: string): string {
+  const head = secret.slice(0, MIN_CUT_LENGTH)
+  // A start as uniform as `00000000` is no evidence of the secret: it would hide common text.
+  if (new Set(head).size < MIN_DISTINCT) return text
+  let out = ''
+  let from = 0
+  for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+    let end = at + MIN_CUT_LENGTH
+    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++
+    out += `${text.slice(from, at)}***`
+    from = end
+  }
+  return out + text.slice(from)
+}
+
+function reverse(text: string): string {
+  return [...text].reverse().join('')
 }
 
 /**

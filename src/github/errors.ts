@@ -36,6 +36,13 @@ export function unexpectedAnswer(what: string, detail: string, consequence: stri
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 export class RequestFailedError extends Error {
   override name = 'RequestFailedError'
+
+  /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
+  get rateLimited(): boolean {
+    const failure = this.cause
+    if (!(failure instanceof RequestFailure) || !isHttpError(failure.last)) return false
+    return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined
+  }
 }
 
 /** `catch (error) { throw explain(error) }` for one request. */
@@ -59,14 +66,17 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
       : ''
   const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`
   const last = failure.last
-  if (!isHttpError(last)) return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`)
+  const because = { cause: failure }
+  if (!isHttpError(last)) {
+    return new RequestFailedError(`${what}: ${networkFailure(last, attempt)}`, because)
+  }
   const requestId = last.response.headers['x-github-request-id']
   const id = requestId ? ` (request ID ${requestId})` : ''
   if (!isGitHubAnswer(last)) {
-    return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`)
+    return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because)
   }
   const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`
-  return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`)
+  return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because)
 }
 
 /** GitHub's REST API answers JSON; anything else answered in its place. */
@@ -167,8 +177,9 @@ function hint(error: HttpError, failure: RequestFailure, { target, now }: Attemp
   }
   if (limit) {
     return (
-      "GitHub's secondary rate limit refused it: too many requests at once, as from a large " +
-      `matrix of teardown jobs.${asked} Lower the matrix's max-parallel, or run the job again later.`
+      "GitHub's secondary rate limit refused it: too many requests in a short time, as from a " +
+      `large matrix of teardown jobs or several cleanups at once.${asked} Lower the matrix's ` +
+      'max-parallel, or run the job again later.'
     )
   }
   switch (error.status) {

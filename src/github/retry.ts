@@ -87,11 +87,13 @@ export function withRetries(settings: RetrySettings) {
         if (retryable.askedS !== undefined && retryable.askedS > MAX_WAIT_S)
           throw fail(retryable.askedS)
         if (attempt > settings.retries) throw fail()
+        // GitHub asks for mutating requests at least a second apart, retries included.
+        const waitMs = isMutating(options) ? Math.max(retryable.waitMs, 1000) : retryable.waitMs
         settings.log(
           `Attempt ${attempt} of ${settings.retries + 1} failed (${retryable.what}); ` +
-            `retrying in ${(retryable.waitMs / 1000).toFixed(1)} s`
+            `retrying in ${(waitMs / 1000).toFixed(1)} s`
         )
-        await settings.sleep(retryable.waitMs)
+        await settings.sleep(waitMs)
       }
     }
   }
@@ -122,6 +124,11 @@ export function classify(
   const code = errorCode(error)
   if (code === undefined || !TRANSIENT_CODES.has(code)) return undefined
   return { what: code, waitMs: backoffMs(attempt, settings.random) }
+}
+
+function isMutating(options: unknown): boolean {
+  const method = (options as { method?: unknown } | null)?.method
+  return typeof method === 'string' && !['GET', 'HEAD'].includes(method.toUpperCase())
 }
 
 /** Exponential backoff with equal jitter: attempt n waits between half and all of 2^(n-1) s. */

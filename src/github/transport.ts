@@ -16,7 +16,6 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import type { Readable } from 'node:stream'
 
 export interface FetchInit {
@@ -204,11 +203,12 @@ function fetchResponse(url: URL, answered: Exchange): FetchResponse {
   }
 }
 
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress
+/** The zlib decoder for a content encoding; node:zlib is loaded only when an answer needs it. */
+const DECODERS: Record<string, (zlib: typeof import('node:zlib')) => NodeJS.ReadWriteStream> = {
+  gzip: (zlib) => zlib.createGunzip(),
+  'x-gzip': (zlib) => zlib.createGunzip(),
+  deflate: (zlib) => zlib.createInflate(),
+  br: (zlib) => zlib.createBrotliDecompress()
 }
 
 /** One request over node:http or node:https, with no proxy. */
@@ -225,10 +225,12 @@ export const directExchange: Exchanger = (url, init, maxBytes) =>
       url,
       { method: init.method, headers: init.headers, signal: init.signal },
       (res) => {
-        readBounded(decoded(res, init.method), maxBytes, () => req.destroy()).then(
-          (body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }),
-          (error: unknown) => (error instanceof TransportError ? reject(error) : fail(error))
-        )
+        decoded(res, init.method)
+          .then((body) => readBounded(body, maxBytes, () => req.destroy()))
+          .then(
+            (body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }),
+            (error: unknown) => (error instanceof TransportError ? reject(error) : fail(error))
+          )
       }
     )
     req.on('error', fail)
@@ -236,14 +238,17 @@ export const directExchange: Exchanger = (url, init, maxBytes) =>
   })
 
 /** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
-function decoded(res: IncomingMessage, method: string): Readable | NodeJS.ReadWriteStream {
+async function decoded(
+  res: IncomingMessage,
+  method: string
+): Promise<Readable | NodeJS.ReadWriteStream> {
   if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode))) return res
   const encoding = String(res.headers['content-encoding'] ?? '')
     .trim()
     .toLowerCase()
   const decoder = DECODERS[encoding]
   if (!decoder) return res
-  const stream = decoder()
+  const stream = decoder(await import('node:zlib'))
   res.on('error', (error) => stream.emit('error', error))
   return res.pipe(stream)
 }

@@ -52,6 +52,7 @@ export async function listRunners(
   const route = listRunnersRoute(target)
   const explain = failureExplainer(target, apiUrl, route, timeoutS, now)
   const runners: Runner[] = []
+  const byId = new Map<number, Runner>()
   const seen = new Set<string>()
   let query: Query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) }
   let listPath: string | undefined
@@ -93,7 +94,18 @@ export async function listRunners(
       throw bad("has no whole-number 'total_count'")
     }
     if (page === 1) allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
-    listed.forEach((item: unknown, index) => runners.push(checkRunner(item, index, bad)))
+    for (const [index, item] of (listed as unknown[]).entries()) {
+      const runner = checkRunner(item, index, bad)
+      const earlier = byId.get(runner.id)
+      // A page-based list shifts when runners come and go while it is read: the same runner may
+      // be listed twice. Counted once; listed twice with different fields, it is not to be trusted.
+      if (earlier === undefined) {
+        byId.set(runner.id, runner)
+        runners.push(runner)
+      } else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
+        throw bad(`lists runner id ${runner.id} again, with other fields than before`)
+      }
+    }
     const link = nextLink(response.headers.link)
     if (link === undefined) return { runners, pages: page }
     query = nextQuery(link, response.url, listPath, apiUrl, bad)

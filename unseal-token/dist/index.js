@@ -3248,6 +3248,12 @@ function getIDToken(aud) {
 
 /** Encoded forms shorter than this are too common to hide (and too short to be of use). */
 const MIN_FORM_LENGTH = 6;
+/** A secret this long is also hidden where only its start or its end is echoed, cut short... */
+const MIN_CUT_SECRET = 16;
+/** ...down to this many characters of it... */
+const MIN_CUT_LENGTH = 8;
+/** ...when they are not all alike (at least this many different characters). */
+const MIN_DISTINCT = 4;
 class Secrets {
     forms = new Set();
     masked = new Set();
@@ -3283,8 +3289,38 @@ class Secrets {
             if (redacted.includes(form))
                 redacted = redacted.split(form).join('***');
         }
+        for (const secret of this.masked) {
+            if (secret.length < MIN_CUT_SECRET)
+                continue;
+            redacted = hideStarts(redacted, secret);
+            redacted = reverse(hideStarts(reverse(redacted), reverse(secret)));
+        }
         return redacted;
     }
+}
+/**
+ * Every run of MIN_CUT_LENGTH or more characters that starts `secret` (an echo cut short) as
+ * `***`. Each hit is extended as far as it matches, and the search goes on after it, so the text
+ * is read once.
+ */
+function hideStarts(text, secret) {
+    const head = secret.slice(0, MIN_CUT_LENGTH);
+    // A start as uniform as `00000000` is no evidence of the secret: it would hide common text.
+    if (new Set(head).size < MIN_DISTINCT)
+        return text;
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+        let end = at + MIN_CUT_LENGTH;
+        while (end < text.length && end - at < secret.length && text[end] === secret[end - at])
+            end++;
+        out += `${text.slice(from, at)}***`;
+        from = end;
+    }
+    return out + text.slice(from);
+}
+function reverse(text) {
+    return [...text].reverse().join('');
 }
 /**
  * The value raw, JSON-escaped, URL-encoded, and base64 (standard and URL-safe) at each of the
@@ -3312,6 +3348,8 @@ const secrets_secrets = new Secrets();
  */
 
 const DEFAULT_MAX_LENGTH = 300;
+/** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
+const PRE_CUT = (/* unused pure expression or super */ null && (16 * 1024));
 // C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
 // characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
 // eslint-disable-next-line no-control-regex
@@ -3322,13 +3360,17 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u20
  * anywhere in it, at most `max` characters (then marked with '…').
  */
 function safeText(text, max = DEFAULT_MAX_LENGTH) {
+    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
+    // there is still hidden, by its start.
     const line = secrets
-        .redact(text)
+        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
         .replace(UNSAFE, ' ')
         .replace(/::/g, ': :')
         .replace(/##\[/g, '## [');
     const chars = [...line];
-    return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : line;
+    if (chars.length > max)
+        return `${chars.slice(0, max).join('').trimEnd()}…`;
+    return text.length > PRE_CUT ? `${line}…` : line;
 }
 /** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
 function quoted(text, max = DEFAULT_MAX_LENGTH) {
@@ -3347,9 +3389,15 @@ function escaped(text, max = 120) {
         .replace(/##\[/g, '## [');
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
-/** For a cell of the job summary (HTML that GitHub also reads as Markdown): nothing in it renders. */
+/**
+ * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
+ * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ */
 function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max).replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+    return safeText(text, max)
+        .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
 
 ;// CONCATENATED MODULE: ./src/edge/inputs.ts
