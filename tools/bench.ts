@@ -1,31 +1,50 @@
 /**
- * `npm run bench [-- --runs N]`: the action's cold start, measured against a floor, in one run.
- *
- * Against a loopback server answering 201, it alternates (A S B C, A S B C, ...):
- *   A. the bundled action, run as a runner runs it (INPUT_* from action.yml, GITHUB_OUTPUT, ...);
- *   S. the same with `seal-key` set: what sealing adds (jose's chunk, the encryption);
- *   B. the floor: a bare node:http script making the same POST;
- *   C. `node -e ''`, the cost of starting Node at all.
- * Each run's wall time is measured around the child process, and its peak RSS is reported by a
- * tiny preload (--require rss-probe.cjs) in every variant alike. Ratios are taken pair by pair
- * (A/B of the same round), so drift on a shared machine cancels out.
+ * `npm run bench [-- --runs N] [--warmup N] [--action remove-token|delete-runner [--main FILE]]`:
+ * each action's cold start against its floor and its peer, in one run (tools/bench/scenarios.ts
+ * says what each variant is; `--main` measures a prototype bundle in place of the committed one).
+ * Against a loopback server that answers as GitHub does, every round runs every variant once, in
+ * an order rotated round by round, after warm-up rounds. Wall time is measured around each child
+ * process; peak RSS is written by a preload (--require rss-probe.cjs) in every variant alike.
+ * Ratios are taken pair by pair (the action and the floor or peer of the same round), so drift on
+ * a shared machine cancels out.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startMintServer } from './bench/mint-server.ts'
-import { inputEnvironment, readActionMetadata, REPO_ROOT } from './run-action.ts'
+import {
+  ACTIONS,
+  bareNode,
+  TOKEN,
+  variantsOf,
+  type ActionName,
+  type Bundle,
+  type Role,
+  type Variant
+} from './bench/scenarios.ts'
+import { parseOutputFile, REPO_ROOT } from './run-action.ts'
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '3' }
+    warmup: { type: 'string', default: '3' },
+    action: { type: 'string' },
+    main: { type: 'string' }
   }
 })
 const RUNS = Number(values.runs)
 const WARMUP = Number(values.warmup)
+const chosen = values.action === undefined ? [...ACTIONS] : [values.action as ActionName]
+if (!chosen.every((action) => ACTIONS.includes(action))) {
+  throw new Error(`--action is one of ${ACTIONS.join(', ')}`)
+}
+// A prototype bundle of one action, measured in place of the committed dist/.
+if (values.main !== undefined && chosen.length !== 1) throw new Error('--main needs --action')
+const main = values.main === undefined ? undefined : resolve(values.main)
+/** The issue's targets, at the median of the pair-by-pair figures. */
+const TARGETS = { floorRatio: 1.8, peerRatio: 0.7, rssAboveFloorMiB: 15 }
 
 interface Sample {
   wallMs: number
@@ -33,84 +52,55 @@ interface Sample {
 }
 
 const server = await startMintServer()
-const apiUrl = server.url
 const temp = mkdtempSync(join(tmpdir(), 'bench-'))
 const probe = join(REPO_ROOT, 'tools', 'bench', 'rss-probe.cjs')
-const probeFile = join(temp, 'rss')
-
-const metadata = await readActionMetadata()
-const actionEnv = {
-  PATH: process.env.PATH ?? '',
-  HOME: temp,
-  GITHUB_ACTIONS: 'true',
-  GITHUB_API_URL: apiUrl,
-  GITHUB_REPOSITORY: 'octo-org/hello-world',
-  GITHUB_OUTPUT: join(temp, 'output'),
-  GITHUB_STEP_SUMMARY: join(temp, 'summary'),
-  RUNNER_TEMP: temp,
-  RSS_PROBE_FILE: probeFile,
-  ...inputEnvironment(
-    metadata,
-    { token: 'ghp_benchToken000000000000000000000000000' },
-    {
-      api_url: apiUrl,
-      repository: 'octo-org/hello-world'
-    }
-  )
-}
-
-// A fixed key: nothing here is secret, and the same bytes every run.
-const sealEnv = {
-  ...actionEnv,
-  'INPUT_SEAL-KEY': Buffer.alloc(32, 7).toString('base64'),
-  GITHUB_REPOSITORY_ID: '1',
-  GITHUB_RUN_ID: '1'
-}
-
-const VARIANTS = {
-  action: [join(REPO_ROOT, metadata.runs.main)],
-  'action, seal-key': [join(REPO_ROOT, metadata.runs.main)],
-  floor: [join(REPO_ROOT, 'tools', 'bench', 'floor.mjs'), apiUrl],
-  'node -e': ['-e', '']
-} satisfies Record<string, string[]>
-type Variant = keyof typeof VARIANTS
 
 async function measure(variant: Variant): Promise<Sample> {
-  writeFileSync(actionEnv.GITHUB_OUTPUT, '')
-  writeFileSync(actionEnv.GITHUB_STEP_SUMMARY, '')
+  writeFileSync(variant.env.GITHUB_OUTPUT, '')
+  writeFileSync(variant.env.GITHUB_STEP_SUMMARY, '')
+  server.take()
   const started = performance.now()
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', probe, ...VARIANTS[variant]], {
-      env: variant === 'action, seal-key' ? sealEnv : actionEnv,
+    const child = spawn(process.execPath, ['--require', probe, ...variant.args], {
+      cwd: temp,
+      env: variant.env,
       stdio: 'ignore'
     })
     child.on('error', reject)
     child.on('exit', resolve)
   })
   const wallMs = performance.now() - started
-  if (code !== 0) throw new Error(`${variant} exited with ${code}`)
-  const outputs = variant.startsWith('action') ? readFileSync(actionEnv.GITHUB_OUTPUT, 'utf8') : ''
-  if (variant.startsWith('action') && !outputs.includes('expires_at')) {
-    throw new Error('the action set no output: it did not mint a token')
+  if (code !== 0) throw new Error(`${variant.label} exited with ${code}`)
+  const seen = server.take()
+  const sent = seen.map((request) => `${request.method} ${request.path}`)
+  if (sent.join('\n') !== variant.requests.join('\n') || seen.some((r) => r.token !== TOKEN)) {
+    throw new Error(`${variant.label} sent ${JSON.stringify(sent)}, not ${variant.requests}`)
   }
-  if (variant === 'action, seal-key' && !outputs.includes('sealed-token')) {
-    throw new Error('the action with seal-key set no sealed-token')
+  const outputs = parseOutputFile(readFileSync(variant.env.GITHUB_OUTPUT, 'utf8'))
+  for (const [name, value] of Object.entries(variant.outputs)) {
+    if (outputs[name] !== value) throw new Error(`${variant.label} set ${name}=${outputs[name]}`)
   }
-  return { wallMs, rssKiB: Number(readFileSync(probeFile, 'utf8')) }
+  const rssKiB = Number(readFileSync(variant.env.RSS_PROBE_FILE, 'utf8'))
+  return { wallMs, rssKiB }
 }
 
-const samples: Record<Variant, Sample[]> = {
-  action: [],
-  'action, seal-key': [],
-  floor: [],
-  'node -e': []
-}
-const variants = Object.keys(VARIANTS) as Variant[]
+const variants: Variant[] = []
+const bundles: Bundle[] = []
+const samples = new Map<Variant, Sample[]>()
 try {
-  for (let round = 0; round < WARMUP; round++)
-    for (const variant of variants) await measure(variant)
-  for (let round = 0; round < RUNS; round++) {
-    for (const variant of variants) samples[variant].push(await measure(variant))
+  for (const action of chosen) {
+    const built = await variantsOf(action, server.url, temp, main)
+    variants.push(...built.variants)
+    bundles.push(...built.bundles)
+  }
+  variants.push(bareNode(temp, server.url))
+  for (const variant of variants) samples.set(variant, [])
+  for (let round = 0; round < WARMUP + RUNS; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const variant = variants[(round + i) % variants.length] as Variant
+      const sample = await measure(variant)
+      if (round >= WARMUP) samples.get(variant)?.push(sample)
+    }
   }
 } finally {
   server.close()
@@ -126,57 +116,69 @@ const median = (xs: number[]) => {
 }
 const ms = (x: number) => x.toFixed(1)
 const mib = (kib: number) => (kib / 1024).toFixed(1)
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+const spread = (xs: number[], show: (x: number) => string) =>
+  `median ${show(median(xs))} (min ${show(Math.min(...xs))}, max ${show(Math.max(...xs))})`
+const verdict = (value: number, target: number) =>
+  value <= target ? `target <= ${target}: met` : `target <= ${target}: NOT met`
 
-const bundleBytes = statSync(join(REPO_ROOT, metadata.runs.main)).size
 console.log(
   `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
 )
 console.log(
-  `Runs: ${RUNS} per variant after ${WARMUP} warm-up rounds, alternating ${variants.join(', ')}`
+  `Runs: ${RUNS} rounds after ${WARMUP} warm-up rounds; each round runs every variant once, ` +
+    'in an order rotated round by round'
 )
-console.log(`Bundle: ${metadata.runs.main} is ${(bundleBytes / 1024).toFixed(0)} KiB\n`)
+console.log('Bundles (entry first; a chunk is loaded when the entry imports it):')
+for (const { label, files } of bundles) {
+  const total = files.reduce((sum, file) => sum + file.bytes, 0)
+  const parts = files.map((file) => `${file.name} ${kib(file.bytes)}`).join(' + ')
+  console.log(`- ${label}: ${kib(total)}${files.length > 1 ? ` (${parts})` : ''}`)
+}
 console.log(
-  row([
-    'variant',
-    'wall median (ms)',
-    'wall min',
-    'wall max',
-    'peak RSS median (MiB)',
-    'RSS min',
-    'RSS max'
-  ])
+  '\n' +
+    row(['variant', 'wall median (ms)', 'wall min', 'wall max', 'peak RSS median (MiB)', 'RSS max'])
 )
-console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']))
+console.log(row(['---', '---:', '---:', '---:', '---:', '---:']))
 for (const variant of variants) {
-  const wall = samples[variant].map((s) => s.wallMs)
-  const rss = samples[variant].map((s) => s.rssKiB)
+  const wall = (samples.get(variant) ?? []).map((s) => s.wallMs)
+  const rss = (samples.get(variant) ?? []).map((s) => s.rssKiB)
   console.log(
     row([
-      variant,
+      variant.label,
       ms(median(wall)),
       ms(Math.min(...wall)),
       ms(Math.max(...wall)),
       mib(median(rss)),
-      mib(Math.min(...rss)),
       mib(Math.max(...rss))
     ])
   )
 }
-const ratios = samples.action.map((a, i) => a.wallMs / (samples.floor[i] as Sample).wallMs)
-const rssAbove = samples.action.map((a, i) => a.rssKiB - (samples.floor[i] as Sample).rssKiB)
-console.log(
-  `\naction/floor wall ratio, pair by pair: median ${median(ratios).toFixed(2)} ` +
-    `(min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`
-)
-console.log(
-  `action peak RSS above the floor, pair by pair: median ${mib(median(rssAbove))} MiB ` +
-    `(min ${mib(Math.min(...rssAbove))}, max ${mib(Math.max(...rssAbove))})`
-)
-const sealing = samples['action, seal-key'].map(
-  (s, i) => s.wallMs - (samples.action[i] as Sample).wallMs
-)
-console.log(
-  `seal-key adds to the action's wall time, pair by pair: median ${ms(median(sealing))} ms ` +
-    `(min ${ms(Math.min(...sealing))}, max ${ms(Math.max(...sealing))})`
-)
+for (const action of chosen) {
+  const of = (role: Role) =>
+    samples.get(variants.find((v) => v.action === action && v.role === role) as Variant) ?? []
+  const [mine, peer, floor] = [of('action'), of('peer'), of('floor')]
+  const pairs = (other: Sample[], f: (a: Sample, b: Sample) => number) =>
+    mine.map((sample, i) => f(sample, other[i] as Sample))
+  const toFloor = pairs(floor, (a, b) => a.wallMs / b.wallMs)
+  const toPeer = pairs(peer, (a, b) => a.wallMs / b.wallMs)
+  const rssAbove = pairs(floor, (a, b) => (a.rssKiB - b.rssKiB) / 1024)
+  const peerRssAbove = peer.map((p, i) => (p.rssKiB - (floor[i] as Sample).rssKiB) / 1024)
+  const two = (x: number) => x.toFixed(2)
+  const one = (x: number) => x.toFixed(1)
+  console.log(`\n${action}, pair by pair:`)
+  console.log(
+    `- action/floor wall ratio: ${spread(toFloor, two)}; ` +
+      verdict(median(toFloor), TARGETS.floorRatio)
+  )
+  console.log(
+    `- action/peer wall ratio: ${spread(toPeer, two)}; ` +
+      verdict(median(toPeer), TARGETS.peerRatio)
+  )
+  console.log(
+    `- action peak RSS above the floor (MiB): ${spread(rssAbove, one)}; ` +
+      verdict(median(rssAbove), TARGETS.rssAboveFloorMiB)
+  )
+  console.log(`- peer peak RSS above the floor (MiB): ${spread(peerRssAbove, one)}`)
+}

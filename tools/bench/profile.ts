@@ -1,19 +1,22 @@
 /**
- * `npm run bench:profile [-- --floor]`: one cold start of the bundled action (or of the floor
- * script) under `--cpu-prof`, against a loopback server answering 201, summarised by where the time
- * went: the bundle's modules (ncc marks each one), Node's own modules, V8, and idle time (waiting
- * for the answer). The raw profile is kept for Chrome DevTools.
+ * `npm run bench:profile [-- --action delete-runner] [--peer | --floor | --main FILE]`: one cold
+ * start of a bundled action (or of its peer or floor, as `npm run bench` runs them, or of a
+ * prototype bundle of the action) under `--cpu-prof`,
+ * against the bench's loopback server, summarised by where the time went: the bundle's modules
+ * (ncc marks each one, in the entry and in its chunks), Node's own modules, V8, and idle time
+ * (waiting for the answer). The raw profile is kept for Chrome DevTools.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { inputEnvironment, readActionMetadata, REPO_ROOT } from '../run-action.ts'
+import { dirname, join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { startMintServer } from './mint-server.ts'
+import { ACTIONS, variantsOf, type ActionName } from './scenarios.ts'
 
 interface ProfileNode {
   id: number
   callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
 }
 interface Profile {
   nodes: ProfileNode[]
@@ -21,12 +24,21 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const metadata = await readActionMetadata()
-const bundle = join(REPO_ROOT, metadata.runs.main)
+const { values } = parseArgs({
+  options: {
+    action: { type: 'string', default: 'remove-token' },
+    peer: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
+    main: { type: 'string' }
+  }
+})
+const action = values.action as ActionName
+if (!ACTIONS.includes(action)) throw new Error(`--action is one of ${ACTIONS.join(', ')}`)
+const role = values.floor ? 'floor' : values.peer ? 'peer' : 'action'
 
-/** Line ranges of the bundle, named by ncc's `// CONCATENATED MODULE:` / `// EXTERNAL MODULE:` marks. */
-function moduleRanges(): { start: number; name: string }[] {
-  const lines = readFileSync(bundle, 'utf8').split('\n')
+/** Line ranges of a bundle file, named by ncc's `// CONCATENATED MODULE:` / `// EXTERNAL MODULE:` marks. */
+function moduleRanges(file: string): { start: number; name: string }[] {
+  const lines = readFileSync(file, 'utf8').split('\n')
   const names = new Map<string, string>()
   lines.forEach((line, i) => {
     const external = /^\/\/ EXTERNAL MODULE: (.+)$/.exec(line)
@@ -50,39 +62,35 @@ function packageOf(name: string): string {
 }
 
 const server = await startMintServer()
-const apiUrl = server.url
 const dir = mkdtempSync(join(tmpdir(), 'profile-'))
+const { variants } = await variantsOf(
+  action,
+  server.url,
+  dir,
+  values.main === undefined ? undefined : resolve(values.main)
+)
+const variant = variants.find((v) => v.role === role)
+if (!variant) throw new Error(`no ${role} for ${action}`)
+const [script = ''] = variant.args
 writeFileSync(join(dir, 'output'), '')
-const floor = process.argv.includes('--floor')
-const script = floor ? [join(REPO_ROOT, 'tools', 'bench', 'floor.mjs'), apiUrl] : [bundle]
-const child = await new Promise<{ status: number | null }>((resolve) => {
+writeFileSync(join(dir, 'summary'), '')
+const status = await new Promise<number | null>((resolve) => {
   // Not spawnSync: it would block this process, and with it the server the child calls.
-  import('node:child_process').then(({ spawn }) => {
-    const proc = spawn(
-      process.execPath,
-      ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', dir, ...script],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          GITHUB_OUTPUT: join(dir, 'output'),
-          GITHUB_REPOSITORY: 'octo-org/hello-world',
-          GITHUB_API_URL: apiUrl,
-          ...inputEnvironment(metadata, { token: 'ghp_profileToken' }, { api_url: apiUrl })
-        },
-        stdio: 'ignore'
-      }
-    )
-    proc.on('exit', (status) => resolve({ status }))
-  })
+  const child = spawn(
+    process.execPath,
+    ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', dir, ...variant.args],
+    { cwd: dir, env: variant.env, stdio: 'ignore' }
+  )
+  child.on('exit', resolve)
 })
 server.close()
-if (child.status !== 0)
-  throw new Error(`${floor ? 'the floor' : 'the action'} exited with ${child.status}`)
+if (status !== 0) throw new Error(`${variant.label} exited with ${status}`)
 
 const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'))
 if (!file) throw new Error('no profile written')
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile
-const ranges = moduleRanges()
+const bundleDir = `file://${dirname(script)}/`
+const rangesOf = new Map<string, { start: number; name: string }[]>()
 const byId = new Map(profile.nodes.map((node) => [node.id, node]))
 const totals = new Map<string, number>()
 let totalUs = 0
@@ -93,8 +101,13 @@ profile.samples.forEach((id, i) => {
   let where: string
   if (!frame || frame.url === '')
     where = frame?.functionName ? `(${frame.functionName})` : '(native)'
-  else if (frame.url.endsWith(metadata.runs.main)) {
-    const range = ranges.filter((r) => r.start <= frame.lineNumber).at(-1)
+  else if (frame.url.startsWith(bundleDir) && frame.url.endsWith('.js')) {
+    const path = frame.url.slice('file://'.length)
+    if (!rangesOf.has(path)) rangesOf.set(path, moduleRanges(path))
+    const range = rangesOf
+      .get(path)
+      ?.filter((r) => r.start <= frame.lineNumber)
+      .at(-1)
     where = range ? packageOf(range.name) : 'bundle runtime'
   } else if (frame.url.startsWith('node:'))
     where = frame.url.replace(/^(node:internal\/[^/]+(?:\/[^/]+)?).*$/, '$1')
@@ -102,7 +115,9 @@ profile.samples.forEach((id, i) => {
   totals.set(where, (totals.get(where) ?? 0) + us)
 })
 
-console.log(`Profile: ${join(dir, file)} (open in Chrome DevTools > Performance)`)
+console.log(
+  `Profile of ${variant.label}: ${join(dir, file)} (open in Chrome DevTools > Performance)`
+)
 console.log(
   `Sampled ${(totalUs / 1000).toFixed(1)} ms of one cold start; self time by where it was spent:\n`
 )
