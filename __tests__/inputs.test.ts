@@ -1,4 +1,13 @@
-import { InputError, parseInputs, type InputEnv, type RawInputs } from '../src/edge/inputs.js'
+import {
+  commonParsers,
+  InputError,
+  validateAll,
+  type InputEnv,
+  type RawInputs
+} from '../src/edge/inputs.js'
+
+/** The shared inputs validated as the actions validate them. */
+const parseInputs = (raw: RawInputs, env: InputEnv) => validateAll(commonParsers(raw, env))
 
 const TOKEN = 'ghp_inputsTestToken0000000000000000000000'
 const none: RawInputs = {

@@ -3428,13 +3428,9 @@ const SLUG_MAX = 100;
 /** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
- * Validates every input and resolves the scope, so that bad input is refused before any request.
- * Every problem is reported, so one failed run lists all of them.
+ * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
+ * its own, so that bad input is refused before any request, every problem listed at once.
  */
-function parseInputs(raw, env) {
-    return validateAll(commonParsers(raw, env));
-}
-/** The parsers of the inputs both actions share, for `validateAll`. */
 function commonParsers(raw, env) {
     return {
         token: () => parseToken(raw.token),

@@ -47,14 +47,9 @@ const SLUG_MAX = 100
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 
 /**
- * Validates every input and resolves the scope, so that bad input is refused before any request.
- * Every problem is reported, so one failed run lists all of them.
+ * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
+ * its own, so that bad input is refused before any request, every problem listed at once.
  */
-export function parseInputs(raw: RawInputs, env: InputEnv): Inputs {
-  return validateAll(commonParsers(raw, env))
-}
-
-/** The parsers of the inputs both actions share, for `validateAll`. */
 export function commonParsers(
   raw: RawInputs,
   env: InputEnv
