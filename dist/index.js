@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 802:
+/***/ 641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3789,6 +3789,8 @@ async function publishSummary(write) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
@@ -3854,10 +3856,23 @@ function pinnedFetch(apiUrl, timeoutMs, exchange, maxBytes = MAX_BODY_BYTES) {
     };
 }
 function onOrigin(url, origin, what) {
-    if (url.origin === origin)
+    const outside = offOrigin(url, origin);
+    if (!outside)
         return url;
+    throw new TransportError('off-origin', `${what} ${outside.said}`, outside.other);
+}
+/**
+ * Where `url` points when that is not `origin` (`https://elsewhere`, or `a data: URL`), and the
+ * words for it; undefined when it is on `origin`. A path or query is never named.
+ */
+function offOrigin(url, origin) {
+    if (url.origin === origin)
+        return undefined;
     const other = url.origin === 'null' ? `a ${url.protocol} URL` : url.origin;
-    throw new TransportError('off-origin', `${what} pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`, other);
+    return {
+        other,
+        said: `pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
+    };
 }
 function redirectTarget(from, answered, method, origin, hop) {
     const location = header(answered.headers, 'location');
@@ -4141,6 +4156,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
 /** The REST API version every request names (`X-GitHub-Api-Version`). */
 const API_VERSION = '2022-11-28';
 /**
@@ -4180,7 +4196,7 @@ async function createClient(options) {
     octokit.hook.wrap('request', withRetries({
         retries: options.retries,
         log: options.log.info,
-        sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+        sleep: options.sleep ?? promises_namespaceObject.setTimeout,
         now: options.now ?? Date.now,
         random: options.random ?? Math.random
     }));
@@ -4441,7 +4457,7 @@ function githubMessage(error) {
 function hint(error, failure, { target, now }) {
     const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
     const limit = rateLimit(error, now);
-    const askedS = failure.askedWaitS ?? retryAfter(error);
+    const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after']);
     const asked = askedS === undefined
         ? ''
         : ` GitHub asked to wait ${askedS} s${askedS > MAX_WAIT_S ? `, longer than the ${MAX_WAIT_S} s this step waits` : ''}.`;
@@ -4473,10 +4489,6 @@ function hint(error, failure, { target, now }) {
             '(https://www.githubstatus.com).');
     }
     return needs;
-}
-function retryAfter(error) {
-    const header = error.response.headers['retry-after'];
-    return header !== undefined && /^\d{1,10}$/.test(header) ? Number(header) : undefined;
 }
 /** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
 function resetTime(header, now) {
@@ -4762,7 +4774,7 @@ function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(802);
+/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(641);
 
 await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

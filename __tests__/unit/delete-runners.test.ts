@@ -109,10 +109,15 @@ it('counts a runner already gone as not deleted, or as a failure without missing
   const gone = answer(404, 'Not Found')
   const accepted = await setUp({ 1: gone }).run([runner(1)])
   expect(accepted).toEqual([
-    { runner: runner(1), deleted: false, reason: 'already deleted by something else' }
+    {
+      runner: runner(1),
+      deleted: false,
+      failed: false,
+      reason: 'already deleted by something else'
+    }
   ])
   const refused = await setUp({ 1: gone }, false).run([runner(1), runner(2)])
-  expect(refused[0]).toMatchObject({ deleted: false, reason: 'the deletion failed' })
+  expect(refused[0]).toMatchObject({ deleted: false, failed: true, reason: 'the deletion failed' })
   expect(String(refused[0]?.error)).toContain("Set 'missing-ok: true' to accept that.")
   expect(refused[1]).toMatchObject({ deleted: true })
 })

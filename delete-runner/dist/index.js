@@ -281,7 +281,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 767:
+/***/ 546:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3521,6 +3521,8 @@ async function publishSummary(write) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
@@ -3586,10 +3588,23 @@ function pinnedFetch(apiUrl, timeoutMs, exchange, maxBytes = MAX_BODY_BYTES) {
     };
 }
 function onOrigin(url, origin, what) {
-    if (url.origin === origin)
+    const outside = offOrigin(url, origin);
+    if (!outside)
         return url;
+    throw new TransportError('off-origin', `${what} ${outside.said}`, outside.other);
+}
+/**
+ * Where `url` points when that is not `origin` (`https://elsewhere`, or `a data: URL`), and the
+ * words for it; undefined when it is on `origin`. A path or query is never named.
+ */
+function offOrigin(url, origin) {
+    if (url.origin === origin)
+        return undefined;
     const other = url.origin === 'null' ? `a ${url.protocol} URL` : url.origin;
-    throw new TransportError('off-origin', `${what} pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`, other);
+    return {
+        other,
+        said: `pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
+    };
 }
 function redirectTarget(from, answered, method, origin, hop) {
     const location = header(answered.headers, 'location');
@@ -3873,6 +3888,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
 /** The REST API version every request names (`X-GitHub-Api-Version`). */
 const API_VERSION = '2022-11-28';
 /**
@@ -3912,7 +3928,7 @@ async function createClient(options) {
     octokit.hook.wrap('request', withRetries({
         retries: options.retries,
         log: options.log.info,
-        sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+        sleep: options.sleep ?? promises_namespaceObject.setTimeout,
         now: options.now ?? Date.now,
         random: options.random ?? Math.random
     }));
@@ -4239,7 +4255,7 @@ function githubMessage(error) {
 function hint(error, failure, { target, now }) {
     const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
     const limit = rateLimit(error, now);
-    const askedS = failure.askedWaitS ?? retryAfter(error);
+    const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after']);
     const asked = askedS === undefined
         ? ''
         : ` GitHub asked to wait ${askedS} s${askedS > MAX_WAIT_S ? `, longer than the ${MAX_WAIT_S} s this step waits` : ''}.`;
@@ -4271,10 +4287,6 @@ function hint(error, failure, { target, now }) {
             '(https://www.githubstatus.com).');
     }
     return needs;
-}
-function retryAfter(error) {
-    const header = error.response.headers['retry-after'];
-    return header !== undefined && /^\d{1,10}$/.test(header) ? Number(header) : undefined;
 }
 /** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */
 function resetTime(header, now) {
@@ -4310,6 +4322,7 @@ function ssoAdvice(header) {
 
 
 
+
 /** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
 const BUSY_WAIT_CAP_MS = 15_000;
 /** GitHub's words for a runner that cannot be deleted because it is running a job. */
@@ -4321,7 +4334,7 @@ const BUSY = /running a job|\bbusy\b/i;
  */
 async function removeRunner(client, target, runner, options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
+    const sleep = options.sleep ?? promises_namespaceObject.setTimeout;
     const route = deleteRunnerRoute(target, runner.id);
     const explain = failureExplainer(target, options.apiUrl, route, options.timeoutS, now);
     const deadline = now() + options.busyTimeoutS * 1000;
@@ -4365,6 +4378,13 @@ function stillBusy(runner, target, busyTimeoutS, error) {
 }
 
 ;// CONCATENATED MODULE: ./src/operations/delete-runners.ts
+/**
+ * Deleting the chosen runners of a fleet: one at a time, each DELETE at least a second after the
+ * previous one ended (GitHub's guidance for mutating requests); a runner that cannot be deleted
+ * does not stop the others, but a rate limit GitHub did not let this step wait out stops them
+ * all: sending more would only be refused too, and GitHub may block integrations that keep on.
+ */
+
 
 
 
@@ -4372,7 +4392,7 @@ function stillBusy(runner, target, busyTimeoutS, error) {
 const DELETE_SPACING_MS = 1000;
 async function deleteRunners(client, runners, options) {
     const now = options.now ?? (() => performance.now());
-    const sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
+    const sleep = options.sleep ?? promises_namespaceObject.setTimeout;
     const { where, log } = options;
     const outcomes = [];
     let lastEnded = -Infinity;
@@ -4392,7 +4412,12 @@ async function deleteRunners(client, runners, options) {
                 if (!options.missingOk)
                     throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
                 log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
-                outcomes.push({ runner, deleted: false, reason: 'already deleted by something else' });
+                outcomes.push({
+                    runner,
+                    deleted: false,
+                    failed: false,
+                    reason: 'already deleted by something else'
+                });
             }
             else {
                 outcomes.push({ runner, deleted: true });
@@ -4403,7 +4428,7 @@ async function deleteRunners(client, runners, options) {
             }
         }
         catch (error) {
-            outcomes.push({ runner, deleted: false, reason: 'the deletion failed', error });
+            outcomes.push({ runner, deleted: false, failed: true, reason: 'the deletion failed', error });
             if (error instanceof RequestFailedError && error.rateLimited) {
                 const left = runners.slice(index + 1);
                 if (left.length > 0) {
@@ -4411,7 +4436,12 @@ async function deleteRunners(client, runners, options) {
                         'tried, since GitHub would refuse them too. Run the step again later.');
                 }
                 for (const rest of left) {
-                    outcomes.push({ runner: rest, deleted: false, reason: 'not tried: rate limited' });
+                    outcomes.push({
+                        runner: rest,
+                        deleted: false,
+                        failed: true,
+                        reason: 'not tried: rate limited'
+                    });
                 }
                 return outcomes;
             }
@@ -4424,6 +4454,7 @@ async function deleteRunners(client, runners, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/operations/list-runners.ts
+
 
 
 
@@ -4530,11 +4561,9 @@ function nextQuery(link, base, listPath, apiUrl, bad) {
     catch {
         throw bad('has a next-page link that is not a URL');
     }
-    const origin = new URL(apiUrl).origin;
-    if (next.origin !== origin) {
-        const other = next.origin === 'null' ? `a ${next.protocol} URL` : next.origin;
-        throw bad(`has a next-page link that pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`);
-    }
+    const outside = offOrigin(next, new URL(apiUrl).origin);
+    if (outside)
+        throw bad(`has a next-page link that ${outside.said}`);
     if (next.pathname !== listPath)
         throw bad('has a next-page link to another path than the list');
     return Object.fromEntries([...next.searchParams].filter(([key]) => PAGING_PARAMETERS.has(key)));
@@ -5023,16 +5052,22 @@ function run() {
             log.info(`Skipped ${plan.skipped.length} matching runners that are not offline: ` +
                 plan.skipped.map(describeRunner).join(', '));
         }
-        for (const runner of plan.chosen)
-            if (single !== undefined)
+        if (single !== undefined) {
+            for (const runner of plan.chosen)
                 log.info(`Found runner ${describeRunner(runner)}`);
+        }
         if (inputs.dryRun) {
             plan.chosen.forEach((runner, index) => log.info(`Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`));
         }
         const outcomes = inputs.dryRun
-            ? plan.chosen.map((runner) => ({ runner, deleted: false, reason: 'dry run' }))
+            ? plan.chosen.map((runner) => ({
+                runner,
+                deleted: false,
+                failed: false,
+                reason: 'dry run'
+            }))
             : await deleteRunners(client, plan.chosen, { ...inputs, where, log: log });
-        const notDeleted = outcomes.filter((outcome) => outcome.error !== undefined || outcome.reason?.startsWith('not tried'));
+        const notDeleted = outcomes.filter((outcome) => outcome.failed);
         // One name fails as it always has: with its own error, and no output.
         if (single !== undefined && outcomes[0]?.error !== undefined)
             throw outcomes[0].error;
@@ -5055,7 +5090,7 @@ function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(767);
+/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(546);
 
 await (0,_actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

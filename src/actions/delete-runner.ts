@@ -70,8 +70,9 @@ export function run(): Promise<void> {
           plan.skipped.map(describeRunner).join(', ')
       )
     }
-    for (const runner of plan.chosen)
-      if (single !== undefined) log.info(`Found runner ${describeRunner(runner)}`)
+    if (single !== undefined) {
+      for (const runner of plan.chosen) log.info(`Found runner ${describeRunner(runner)}`)
+    }
 
     if (inputs.dryRun) {
       plan.chosen.forEach((runner, index) =>
@@ -81,11 +82,14 @@ export function run(): Promise<void> {
       )
     }
     const outcomes = inputs.dryRun
-      ? plan.chosen.map((runner): Outcome => ({ runner, deleted: false, reason: 'dry run' }))
+      ? plan.chosen.map((runner): Outcome => ({
+          runner,
+          deleted: false,
+          failed: false,
+          reason: 'dry run'
+        }))
       : await deleteRunners(client, plan.chosen, { ...inputs, where, log })
-    const notDeleted = outcomes.filter(
-      (outcome) => outcome.error !== undefined || outcome.reason?.startsWith('not tried')
-    )
+    const notDeleted = outcomes.filter((outcome) => outcome.failed)
     // One name fails as it always has: with its own error, and no output.
     if (single !== undefined && outcomes[0]?.error !== undefined) throw outcomes[0].error
     setOutputs(outcomes, single !== undefined)

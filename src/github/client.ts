@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises'
 import type { getOctokit } from '@actions/github'
 import { HttpClient } from '@actions/http-client'
 import { fetch as undiciFetch, type Dispatcher } from 'undici'
@@ -79,7 +80,7 @@ export async function createClient(options: ClientOptions): Promise<GitHubClient
     withRetries({
       retries: options.retries,
       log: options.log.info,
-      sleep: options.sleep ?? ((ms) => new Promise<void>((done) => setTimeout(done, ms))),
+      sleep: options.sleep ?? wait,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random
     })

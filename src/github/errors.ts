@@ -1,7 +1,7 @@
 import { quoted, safeText } from '../edge/safe-text.js'
 import { errorCode, innermostMessage, isHttpError, isObject, type HttpError } from './http-error.js'
 import { REQUIRED_PERMISSION } from './permissions.js'
-import { MAX_WAIT_S, rateLimit, RequestFailure, TRANSIENT_CODES } from './retry.js'
+import { MAX_WAIT_S, rateLimit, RequestFailure, seconds, TRANSIENT_CODES } from './retry.js'
 import { describeTarget, requestLine, type Route, type Target } from './target.js'
 import { TransportError } from './transport.js'
 
@@ -164,7 +164,7 @@ function githubMessage(error: HttpError): string {
 function hint(error: HttpError, failure: RequestFailure, { target, now }: Attempt): string {
   const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`
   const limit = rateLimit(error, now)
-  const askedS = failure.askedWaitS ?? retryAfter(error)
+  const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after'])
   const asked =
     askedS === undefined
       ? ''
@@ -204,11 +204,6 @@ function hint(error: HttpError, failure: RequestFailure, { target, now }: Attemp
     )
   }
   return needs
-}
-
-function retryAfter(error: HttpError): number | undefined {
-  const header = error.response.headers['retry-after']
-  return header !== undefined && /^\d{1,10}$/.test(header) ? Number(header) : undefined
 }
 
 /** ` (it resets at 2026-11-21T12:00:00Z, in 14 min)`, from `x-ratelimit-reset` (epoch seconds). */

@@ -168,7 +168,7 @@ export function rateLimit(error: HttpError, nowMs: number): RateLimitWait | unde
 }
 
 /** A whole, non-negative number of seconds; anything else counts as absent. */
-function seconds(value: string | undefined): number | undefined {
+export function seconds(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,10}$/.test(value.trim()) ? Number(value) : undefined
 }
 

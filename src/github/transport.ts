@@ -110,13 +110,22 @@ export function pinnedFetch(
 }
 
 function onOrigin(url: URL, origin: string, what: string): URL {
-  if (url.origin === origin) return url
+  const outside = offOrigin(url, origin)
+  if (!outside) return url
+  throw new TransportError('off-origin', `${what} ${outside.said}`, outside.other)
+}
+
+/**
+ * Where `url` points when that is not `origin` (`https://elsewhere`, or `a data: URL`), and the
+ * words for it; undefined when it is on `origin`. A path or query is never named.
+ */
+export function offOrigin(url: URL, origin: string): { other: string; said: string } | undefined {
+  if (url.origin === origin) return undefined
   const other = url.origin === 'null' ? `a ${url.protocol} URL` : url.origin
-  throw new TransportError(
-    'off-origin',
-    `${what} pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`,
-    other
-  )
+  return {
+    other,
+    said: `pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
+  }
 }
 
 function redirectTarget(

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises'
 import { quoted, safeText } from '../edge/safe-text.js'
 import type { GitHubClient } from '../github/client.js'
 import { failureExplainer, RequestFailedError } from '../github/errors.js'
@@ -39,7 +40,7 @@ export async function removeRunner(
   options: RemoveOptions
 ): Promise<Removal> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
+  const sleep = options.sleep ?? wait
   const route = deleteRunnerRoute(target, runner.id)
   const explain = failureExplainer(target, options.apiUrl, route, options.timeoutS, now)
   const deadline = now() + options.busyTimeoutS * 1000

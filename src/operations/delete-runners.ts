@@ -4,6 +4,7 @@
  * does not stop the others, but a rate limit GitHub did not let this step wait out stops them
  * all: sending more would only be refused too, and GitHub may block integrations that keep on.
  */
+import { setTimeout as wait } from 'node:timers/promises'
 import type { Log } from '../edge/log.js'
 import { safeText } from '../edge/safe-text.js'
 import type { GitHubClient } from '../github/client.js'
@@ -15,10 +16,13 @@ import type { Runner } from './list-runners.js'
 
 export const DELETE_SPACING_MS = 1000
 
-/** What happened to one chosen runner: deleted, or not and why (with the failure, if one). */
+/**
+ * What happened to one chosen runner: deleted, or not and why; `failed` when that fails the step
+ * (its deletion failed, with the failure, or was not tried), not when nothing was to be done.
+ */
 export type Outcome =
-  | { runner: Runner; deleted: true; reason?: undefined; error?: undefined }
-  | { runner: Runner; deleted: false; reason: string; error?: unknown }
+  | { runner: Runner; deleted: true; failed?: undefined; reason?: undefined; error?: undefined }
+  | { runner: Runner; deleted: false; failed: boolean; reason: string; error?: unknown }
 
 export interface DeleteOptions {
   target: Target
@@ -39,7 +43,7 @@ export async function deleteRunners(
   options: DeleteOptions
 ): Promise<Outcome[]> {
   const now = options.now ?? (() => performance.now())
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)))
+  const sleep = options.sleep ?? wait
   const { where, log } = options
   const outcomes: Outcome[] = []
   let lastEnded = -Infinity
@@ -59,7 +63,12 @@ export async function deleteRunners(
           'was listed (another teardown, or the runner itself if it is ephemeral).'
         if (!options.missingOk) throw new Error(`${gone} Set 'missing-ok: true' to accept that.`)
         log.info(`${gone} Nothing left to delete ('missing-ok' is true).`)
-        outcomes.push({ runner, deleted: false, reason: 'already deleted by something else' })
+        outcomes.push({
+          runner,
+          deleted: false,
+          failed: false,
+          reason: 'already deleted by something else'
+        })
       } else {
         outcomes.push({ runner, deleted: true })
         const count = outcomes.filter((outcome) => outcome.deleted).length
@@ -70,7 +79,7 @@ export async function deleteRunners(
         )
       }
     } catch (error) {
-      outcomes.push({ runner, deleted: false, reason: 'the deletion failed', error })
+      outcomes.push({ runner, deleted: false, failed: true, reason: 'the deletion failed', error })
       if (error instanceof RequestFailedError && error.rateLimited) {
         const left = runners.slice(index + 1)
         if (left.length > 0) {
@@ -80,7 +89,12 @@ export async function deleteRunners(
           )
         }
         for (const rest of left) {
-          outcomes.push({ runner: rest, deleted: false, reason: 'not tried: rate limited' })
+          outcomes.push({
+            runner: rest,
+            deleted: false,
+            failed: true,
+            reason: 'not tried: rate limited'
+          })
         }
         return outcomes
       }

@@ -9,6 +9,7 @@ import {
 } from '../github/errors.js'
 import { isObject } from '../github/http-error.js'
 import { listRunnersRoute, requestLine, type Target } from '../github/target.js'
+import { offOrigin } from '../github/transport.js'
 
 /** A self-hosted runner as GitHub lists it (the fields this action reads), checked. */
 export interface Runner {
@@ -143,13 +144,8 @@ function nextQuery(
   } catch {
     throw bad('has a next-page link that is not a URL')
   }
-  const origin = new URL(apiUrl).origin
-  if (next.origin !== origin) {
-    const other = next.origin === 'null' ? `a ${next.protocol} URL` : next.origin
-    throw bad(
-      `has a next-page link that pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
-    )
-  }
+  const outside = offOrigin(next, new URL(apiUrl).origin)
+  if (outside) throw bad(`has a next-page link that ${outside.said}`)
   if (next.pathname !== listPath) throw bad('has a next-page link to another path than the list')
   return Object.fromEntries([...next.searchParams].filter(([key]) => PAGING_PARAMETERS.has(key)))
 }
