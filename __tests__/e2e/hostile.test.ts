@@ -10,17 +10,16 @@ import { randomBytes } from 'node:crypto'
 import { lookup } from 'node:dns/promises'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
 import { parseCommand, renderLog } from '../../tools/runner-log.ts'
 import {
-  closeAfterTest,
   expectMaskedFirst,
   expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
+  startRawServer,
   startScripted,
   type ScriptedServer
 } from './support.ts'
@@ -724,9 +723,9 @@ describe('network failures that will not pass fail at once, with their fix', () 
   )
 
   it(
-    'an answer header with a character HTTP does not allow',
+    'an answer header with a character HTTP does not allow fails at once, with no advice to raise retries',
     async () => {
-      const server = await rawServer(
+      const server = await startRawServer(
         'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
           'Content-Length: 2\r\n\r\n{}'
       )
@@ -735,19 +734,6 @@ describe('network failures that will not pass fail at once, with their fix', () 
       expect(server.connections).toBe(1)
       expect(run.log).toContain('the connection failed before GitHub answered')
       expect(run.log).not.toContain('Attempt 1 of')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'an answer header with a character HTTP does not allow is not met with advice to raise retries',
-    async () => {
-      const server = await rawServer(
-        'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
-          'Content-Length: 2\r\n\r\n{}'
-      )
-      const run = await mint(server.url, { retries: '3' })
-      expectFailed(run)
       expect(run.log).not.toContain("raise 'retries'")
     },
     TEST_LIMIT_MS
@@ -871,25 +857,3 @@ describe('smaller', () => {
     TEST_LIMIT_MS
   )
 })
-
-/** A TCP server on 127.0.0.1 that answers every connection with `response`, byte for byte. */
-async function rawServer(response: string): Promise<{ url: string; connections: number }> {
-  const sockets = new Set<Socket>()
-  const server = createTcpServer((socket) => {
-    state.connections += 1
-    sockets.add(socket)
-    socket.on('error', () => undefined)
-    socket.once('data', () => socket.end(response))
-  })
-  const state = { url: '', connections: 0 }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  closeAfterTest({
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      })
-  })
-  return state
-}

@@ -5,8 +5,6 @@
  * shows.
  */
 import type { ServerResponse } from 'node:http'
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
@@ -17,30 +15,10 @@ import {
   INPUT_TOKEN,
   mintedToken,
   startProxy,
+  startRawServer,
   startScripted,
   type LoopbackProxy
 } from './support.ts'
-
-/** A TCP server that accepts connections and never says a word (a hung proxy or server). */
-async function silent(): Promise<{ url: string; connections: number }> {
-  const sockets = new Set<Socket>()
-  const state = { url: '', connections: 0 }
-  const server: TcpServer = createTcpServer((socket) => {
-    state.connections += 1
-    sockets.add(socket)
-    socket.on('error', () => undefined)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  closeAfterTest({
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      })
-  })
-  return state
-}
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -204,7 +182,7 @@ describe('bounded answers', () => {
 
 describe('bounded time', () => {
   it('a proxy that accepts and never answers: the process ends within the time-out plus a few seconds', async () => {
-    const proxy = await silent()
+    const proxy = await startRawServer()
     const result = await run('http://api.github.test', { timeout: '2' }, { HTTP_PROXY: proxy.url })
     expectFailedWithoutOutputs(result)
     expect(proxy.connections).toBeGreaterThan(0)
@@ -213,7 +191,7 @@ describe('bounded time', () => {
   }, 40_000)
 
   it('a server that never answers: the process ends within the time-out plus a few seconds', async () => {
-    const server = await silent()
+    const server = await startRawServer()
     const result = await run(server.url, { timeout: '2' })
     expectFailedWithoutOutputs(result)
     expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")

@@ -6,7 +6,7 @@ import {
   type ServerResponse
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { connect, createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import {
   startSimulator,
   type Simulator,
@@ -245,4 +245,32 @@ export async function startProxy(targetPort: number): Promise<LoopbackProxy> {
         server.close(() => resolve())
       })
   }
+}
+
+/**
+ * A TCP server on 127.0.0.1, closed after the test, that counts connections and answers each with
+ * `response`, byte for byte, once it has read something; with no response it never says a word
+ * (a hung proxy or server).
+ */
+export async function startRawServer(
+  response?: string
+): Promise<{ url: string; connections: number }> {
+  const sockets = new Set<Socket>()
+  const state = { url: '', connections: 0 }
+  const server = createServer((socket) => {
+    state.connections += 1
+    sockets.add(socket)
+    socket.on('error', () => undefined)
+    if (response !== undefined) socket.once('data', () => socket.end(response))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  closeAfterTest({
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  })
+  return state
 }
