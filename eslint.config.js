@@ -13,6 +13,37 @@ export default tseslint.config(
     }
   },
   {
+    // The rule of src/README.md: a shared room never imports an action's folder, and step/
+    // (the runner protocol) imports no other room of ours.
+    files: ['src/github/**', 'src/sealed-token/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../remove-token/*', '../delete-runner/*', '../unseal-token/*'],
+              message: 'A shared room never imports an action folder (src/README.md).'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/step/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'step/ imports no other folder of ours (src/README.md).' }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['tools/**', '__tests__/**'],
     rules: { 'no-console': 'off' }
   },

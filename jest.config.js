@@ -6,9 +6,9 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   // Stops the run at once, saying why, when the tests are not on the Node the action ships for.
-  globalSetup: '<rootDir>/__tests__/support/require-node-24.ts',
-  setupFiles: ['<rootDir>/__tests__/setup-env.ts'],
-  reporters: ['default', '<rootDir>/tools/count-reporter.js'],
+  globalSetup: '<rootDir>/__tests__/harness/require-node-24.ts',
+  setupFiles: ['<rootDir>/__tests__/harness/setup-env.ts'],
+  reporters: ['default', '<rootDir>/__tests__/harness/count-reporter.js'],
   collectCoverage: true,
   // Each index.ts only calls run(); the end-to-end tests run it through the bundles.
   collectCoverageFrom: ['src/**/*.ts', '!src/**/index.ts'],

@@ -281,7 +281,20 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 641:
+/***/ 712:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(483);
+
+await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 483:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3237,7 +3250,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/edge/secrets.ts
+;// CONCATENATED MODULE: ./src/step/secrets.ts
 /**
  * The secrets of this step (input token, minted token, keys): masked in the runner's log, and
  * redacted from every line this step prints, in every form an echo of them may take.
@@ -3338,7 +3351,7 @@ function encodings(value) {
 /** The secrets of this process: one step runs per process. */
 const secrets = new Secrets();
 
-;// CONCATENATED MODULE: ./src/edge/log.ts
+;// CONCATENATED MODULE: ./src/step/log.ts
 /**
  * The one logger: every line this step prints goes through it, Octokit's own included, and is
  * redacted of every secret known when it is printed.
@@ -3351,7 +3364,34 @@ const log = {
     warning: (line) => warning(secrets.redact(line))
 };
 
-;// CONCATENATED MODULE: ./src/edge/safe-text.ts
+;// CONCATENATED MODULE: ./src/step/inputs.ts
+/** Reading a step's inputs: every problem found before any request, all listed at once. */
+/** A problem with the action's inputs, found before any request is sent. */
+class inputs_InputError extends Error {
+    name = 'InputError';
+}
+/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
+function validateAll(parsers) {
+    const problems = [];
+    const values = {};
+    for (const key of Object.keys(parsers)) {
+        try {
+            values[key] = parsers[key]();
+        }
+        catch (error) {
+            // The parsers throw only InputError.
+            problems.push(error.message);
+        }
+    }
+    if (problems.length > 0) {
+        throw new inputs_InputError(problems.length === 1
+            ? problems[0]
+            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/step/text.ts
 /**
  * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
  * line, an error, an output or the job summary.
@@ -3409,13 +3449,151 @@ function summaryText(text, max = DEFAULT_MAX_LENGTH) {
         .replace(/:\/\//g, '&#58;//')
         .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
-
-;// CONCATENATED MODULE: ./src/edge/inputs.ts
-
-/** A problem with the action's inputs, found before any request is sent. */
-class inputs_InputError extends Error {
-    name = 'InputError';
+/** Shows a value in an error, with control characters visible and long values cut short. */
+function quote(value) {
+    return escaped(value, 120);
 }
+
+;// CONCATENATED MODULE: ./src/sealed-token/inputs.ts
+/** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
+
+
+
+const KEY_BYTES = 32;
+const MAKE_KEY = 'Make a key with `openssl rand -base64 32`, store it as a secret (e.g. RUNNER_SEAL_KEY) that ' +
+    'both jobs can read, and pass it as `seal-key: ${{ secrets.RUNNER_SEAL_KEY }}`.';
+/** Reads `seal-key` and masks it before anything can fail or print. */
+function readSealKey(secrets) {
+    const key = getInput('seal-key');
+    secrets.add(key);
+    return key;
+}
+/**
+ * Exactly what `openssl rand -base64 32` prints: standard base64, padded, canonical. base64url is
+ * refused rather than guessed at: that spelling comes from other tools (a JWK's `k`), and a key
+ * made for this hand-off, not reused from elsewhere, is what keeps a sealed token's reach small.
+ * Never echoes the value; says only what is wrong with it.
+ */
+function parseSealKey(value) {
+    if (value === '') {
+        throw new inputs_InputError("Input 'seal-key' is empty. Pass the same secret as the step that sealed the token; if you " +
+            'did, check that the secret exists and that this job can read it (an environment secret ' +
+            `is only available to jobs that use that environment). ${MAKE_KEY}`);
+    }
+    const key = Buffer.from(value, 'base64');
+    if (key.length === KEY_BYTES && key.toString('base64') === value)
+        return new Uint8Array(key);
+    throw new inputs_InputError(`Input 'seal-key' is not a seal key: ${keyProblem(value, key.length)}. A seal key is ` +
+        `${KEY_BYTES} random bytes in standard base64, 44 characters ending in '='. ${MAKE_KEY}`);
+}
+function keyProblem(value, decodedBytes) {
+    if (/[-_]/.test(value) && !/[+/]/.test(value)) {
+        return "it looks like base64url ('-' and '_'), which is not accepted";
+    }
+    if (/\s/.test(value))
+        return 'it has whitespace or a line break inside';
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        return 'it has characters base64 does not use';
+    if (decodedBytes !== KEY_BYTES)
+        return `it decodes to ${decodedBytes} bytes`;
+    if (!value.endsWith('='))
+        return "it lacks the '=' padding openssl prints";
+    return 'its last characters are not a base64 ending openssl would print (a typo?)';
+}
+const DIGITS = /^\d{1,20}$/;
+const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+/**
+ * The binding, from the runner's environment. Every missing or malformed variable is named at
+ * once; the values are not secret, so they are shown.
+ */
+function parseBinding(env) {
+    const problems = [
+        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, REPOSITORY, "'owner/name'"),
+        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, DIGITS, 'a number'),
+        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, DIGITS, 'a number')
+    ].filter((problem) => problem !== undefined);
+    if (problems.length > 0) {
+        throw new inputs_InputError(`${problems.join('; ')}. 'seal-key' binds the sealed token to this repository and workflow ` +
+            'run, which the Actions runner names in these variables: run this step in a GitHub ' +
+            "Actions job, and do not override them in 'env:'.");
+    }
+    return {
+        repository: env.GITHUB_REPOSITORY,
+        repositoryId: env.GITHUB_REPOSITORY_ID,
+        runId: env.GITHUB_RUN_ID
+    };
+}
+function checkVariable(name, value, shape, expected) {
+    if (value === undefined || value === '')
+        return `${name} is not set`;
+    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+}
+/** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
+function parseSealedTokenInput(value) {
+    if (value !== '')
+        return value;
+    throw new InputError("Input 'sealed-token' is empty. Pass the minting job's output, e.g. " +
+        '`sealed-token: ${{ needs.mint.outputs.sealed-token }}`, with `mint` listed in `needs:` and ' +
+        'the job declaring `outputs: sealed-token: ${{ steps.ID.outputs.sealed-token }}`; the ' +
+        "minting step needs 'seal-key' set to output it.");
+}
+
+;// CONCATENATED MODULE: ./src/step/errors.ts
+/** What anything thrown says, read by shape. */
+// Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
+// another realm (a VM context, as under Jest) are not instances of this realm's Error.
+function isObject(value) {
+    return typeof value === 'object' && value !== null;
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/step/lifecycle.ts
+/** A step's lifecycle: run it, report one failure, close what it opened, publish its summary. */
+
+
+
+
+/**
+ * Runs a step: any failure is reported once, with `core.setFailed`, redacted of every secret;
+ * whatever the step opened (`cleanup`, e.g. a proxy connection) is closed either way, so that
+ * nothing keeps the process alive after its result is known.
+ */
+async function runStep(step) {
+    const closers = [];
+    secrets.forget();
+    try {
+        await step((close) => closers.push(close));
+    }
+    catch (error) {
+        setFailed(secrets.redact(messageOf(error)));
+    }
+    finally {
+        await Promise.allSettled(closers.map((close) => close()));
+    }
+}
+/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
+async function publishSummary(write) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
+    }
+    try {
+        await write();
+    }
+    catch (error) {
+        log.warning(`Could not write the job summary: ${messageOf(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+
+
+
+
+
 const DEFAULT_API_URL = 'https://api.github.com';
 const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
 const LOGIN_MAX = 39;
@@ -3439,26 +3617,6 @@ function commonParsers(raw, env) {
         retries: () => parseRetries(raw.retries),
         timeoutS: () => parseTimeout(raw.timeout)
     };
-}
-/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
-function validateAll(parsers) {
-    const problems = [];
-    const values = {};
-    for (const key of Object.keys(parsers)) {
-        try {
-            values[key] = parsers[key]();
-        }
-        catch (error) {
-            // The parsers throw only InputError.
-            problems.push(error.message);
-        }
-    }
-    if (problems.length > 0) {
-        throw new inputs_InputError(problems.length === 1
-            ? problems[0]
-            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
-    }
-    return values;
 }
 function parseToken(token) {
     if (token === '') {
@@ -3590,110 +3748,46 @@ function parseTimeout(value) {
     throw new inputs_InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
         `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
 }
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return escaped(value, 120);
-}
-
-;// CONCATENATED MODULE: ./src/edge/seal-inputs.ts
-/** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
-
-
-const KEY_BYTES = 32;
-const MAKE_KEY = 'Make a key with `openssl rand -base64 32`, store it as a secret (e.g. RUNNER_SEAL_KEY) that ' +
-    'both jobs can read, and pass it as `seal-key: ${{ secrets.RUNNER_SEAL_KEY }}`.';
-/** Reads `seal-key` and masks it before anything can fail or print. */
-function readSealKey(secrets) {
-    const key = getInput('seal-key');
-    secrets.add(key);
-    return key;
-}
-/**
- * Exactly what `openssl rand -base64 32` prints: standard base64, padded, canonical. base64url is
- * refused rather than guessed at: that spelling comes from other tools (a JWK's `k`), and a key
- * made for this hand-off, not reused from elsewhere, is what keeps a sealed token's reach small.
- * Never echoes the value; says only what is wrong with it.
- */
-function parseSealKey(value) {
-    if (value === '') {
-        throw new inputs_InputError("Input 'seal-key' is empty. Pass the same secret as the step that sealed the token; if you " +
-            'did, check that the secret exists and that this job can read it (an environment secret ' +
-            `is only available to jobs that use that environment). ${MAKE_KEY}`);
-    }
-    const key = Buffer.from(value, 'base64');
-    if (key.length === KEY_BYTES && key.toString('base64') === value)
-        return new Uint8Array(key);
-    throw new inputs_InputError(`Input 'seal-key' is not a seal key: ${keyProblem(value, key.length)}. A seal key is ` +
-        `${KEY_BYTES} random bytes in standard base64, 44 characters ending in '='. ${MAKE_KEY}`);
-}
-function keyProblem(value, decodedBytes) {
-    if (/[-_]/.test(value) && !/[+/]/.test(value)) {
-        return "it looks like base64url ('-' and '_'), which is not accepted";
-    }
-    if (/\s/.test(value))
-        return 'it has whitespace or a line break inside';
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value))
-        return 'it has characters base64 does not use';
-    if (decodedBytes !== KEY_BYTES)
-        return `it decodes to ${decodedBytes} bytes`;
-    if (!value.endsWith('='))
-        return "it lacks the '=' padding openssl prints";
-    return 'its last characters are not a base64 ending openssl would print (a typo?)';
-}
-const DIGITS = /^\d{1,20}$/;
-const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
-/**
- * The binding, from the runner's environment. Every missing or malformed variable is named at
- * once; the values are not secret, so they are shown.
- */
-function parseBinding(env) {
-    const problems = [
-        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, REPOSITORY, "'owner/name'"),
-        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, DIGITS, 'a number'),
-        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, DIGITS, 'a number')
-    ].filter((problem) => problem !== undefined);
-    if (problems.length > 0) {
-        throw new inputs_InputError(`${problems.join('; ')}. 'seal-key' binds the sealed token to this repository and workflow ` +
-            'run, which the Actions runner names in these variables: run this step in a GitHub ' +
-            "Actions job, and do not override them in 'env:'.");
-    }
+/** The inputs the token-using actions declare, read once, with the token masked first. */
+function readCommonInputs(known = secrets) {
+    const token = getInput('token');
+    known.add(token);
     return {
-        repository: env.GITHUB_REPOSITORY,
-        repositoryId: env.GITHUB_REPOSITORY_ID,
-        runId: env.GITHUB_RUN_ID
+        token,
+        owner: getInput('owner'),
+        repo: getInput('repo'),
+        org: getInput('org'),
+        enterprise: getInput('enterprise'),
+        apiUrl: getInput('api-url'),
+        retries: getInput('retries'),
+        timeout: getInput('timeout')
     };
 }
-function checkVariable(name, value, shape, expected) {
-    if (value === undefined || value === '')
-        return `${name} is not set`;
-    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+/** Loopback hosts: `localhost`, `127.0.0.0/8` and `::1`, as literals. */
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127\.(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){2}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/.test(hostname));
 }
-/** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
-function parseSealedTokenInput(value) {
-    if (value !== '')
-        return value;
-    throw new InputError("Input 'sealed-token' is empty. Pass the minting job's output, e.g. " +
-        '`sealed-token: ${{ needs.mint.outputs.sealed-token }}`, with `mint` listed in `needs:` and ' +
-        'the job declaring `outputs: sealed-token: ${{ steps.ID.outputs.sealed-token }}`; the ' +
-        "minting step needs 'seal-key' set to output it.");
+/** The token goes in a header: over plain http, anyone on the way can read it. */
+function warnIfUnencrypted(apiUrl) {
+    const { protocol, hostname } = new URL(apiUrl);
+    if (protocol === 'http:' && !isLoopback(hostname)) {
+        log.warning(`'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
+            'Use https unless this network is trusted end to end.');
+    }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/github/http-error.ts
 /** Telling apart the ways a request to GitHub can fail. */
-// Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
-// another realm (a VM context, as under Jest) are not instances of this realm's Error.
-function isObject(value) {
-    return typeof value === 'object' && value !== null;
-}
+
 /** An answer from the server with an error status (a network failure has no `response`). */
 function isHttpError(error) {
     return (isObject(error) &&
         typeof error.status === 'number' &&
         isObject(error.response));
-}
-/** The message of anything thrown. */
-function messageOf(error) {
-    return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
 }
 /**
  * `timeout` for an attempt abandoned by the 'timeout' input, else the system error code
@@ -3722,75 +3816,6 @@ function failureReason(error) {
     return errorCode(error) ?? innermostMessage(error);
 }
 
-;// CONCATENATED MODULE: ./src/edge/step.ts
-/** What every action of this repository does at its edges: read inputs, mask, summarise, fail. */
-
-
-
-
-/** The inputs the token-using actions declare, read once, with the token masked first. */
-function readCommonInputs(known = secrets) {
-    const token = getInput('token');
-    known.add(token);
-    return {
-        token,
-        owner: getInput('owner'),
-        repo: getInput('repo'),
-        org: getInput('org'),
-        enterprise: getInput('enterprise'),
-        apiUrl: getInput('api-url'),
-        retries: getInput('retries'),
-        timeout: getInput('timeout')
-    };
-}
-/**
- * Runs a step: any failure is reported once, with `core.setFailed`, redacted of every secret;
- * whatever the step opened (`cleanup`, e.g. a proxy connection) is closed either way, so that
- * nothing keeps the process alive after its result is known.
- */
-async function runStep(step) {
-    const closers = [];
-    secrets.forget();
-    try {
-        await step((close) => closers.push(close));
-    }
-    catch (error) {
-        setFailed(secrets.redact(messageOf(error)));
-    }
-    finally {
-        await Promise.allSettled(closers.map((close) => close()));
-    }
-}
-/** Loopback hosts: `localhost`, `127.0.0.0/8` and `::1`, as literals. */
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127\.(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){2}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/.test(hostname));
-}
-/** The token goes in a header: over plain http, anyone on the way can read it. */
-function warnIfUnencrypted(apiUrl) {
-    const { protocol, hostname } = new URL(apiUrl);
-    if (protocol === 'http:' && !isLoopback(hostname)) {
-        log.warning(`'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
-            'Use https unless this network is trusted end to end.');
-    }
-}
-/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
-async function publishSummary(write) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return;
-    }
-    try {
-        await write();
-    }
-    catch (error) {
-        log.warning(`Could not write the job summary: ${messageOf(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
@@ -4003,6 +4028,7 @@ async function readBounded(body, maxBytes, abandon) {
  * - nothing else is retried (400, 401, 403 other than a rate limit, 404, 422, refused redirects,
  *   oversized answers, a host that does not exist, TLS errors).
  */
+
 
 
 const MAX_WAIT_S = 60;
@@ -4336,7 +4362,8 @@ const REQUIRED_PERMISSION = {
         'and fine-grained PATs cannot manage enterprise runners)'
 };
 
-;// CONCATENATED MODULE: ./src/github/errors.ts
+;// CONCATENATED MODULE: ./src/github/failure.ts
+
 
 
 
@@ -4518,7 +4545,7 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/operations/mint.ts
+;// CONCATENATED MODULE: ./src/remove-token/mint.ts
 
 
 
@@ -4597,7 +4624,7 @@ function isCalendarTime(value) {
         offsetM <= 59);
 }
 
-;// CONCATENATED MODULE: ./src/operations/seal.ts
+;// CONCATENATED MODULE: ./src/sealed-token/seal.ts
 /**
  * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
  * JWE (RFC 7516) with `alg: dir`, `enc: A256GCM`, whose JWT claims (RFC 7519) hold the token, its
@@ -4688,7 +4715,8 @@ function isSealedClaims(claims) {
 }
 const seal_seconds = (ms) => Math.floor(ms / 1000);
 
-;// CONCATENATED MODULE: ./src/actions/remove-token-inputs.ts
+;// CONCATENATED MODULE: ./src/remove-token/inputs.ts
+
 
 
 /** Without `seal-key`, the binding's variables are not read, so a step without it is unchanged. */
@@ -4702,7 +4730,7 @@ function parseMintInputs(raw, env) {
     return { ...inputs, seal: sealKey && binding && { key: sealKey, binding } };
 }
 
-;// CONCATENATED MODULE: ./src/actions/remove-token-summary.ts
+;// CONCATENATED MODULE: ./src/remove-token/summary.ts
 
 /** The job summary: what was minted for whom, and until when. Never the token. */
 async function writeSummary(summary, target, apiUrl, expiresAt, sealed) {
@@ -4725,7 +4753,8 @@ async function writeSummary(summary, target, apiUrl, expiresAt, sealed) {
     await summary.write();
 }
 
-;// CONCATENATED MODULE: ./src/actions/remove-token.ts
+;// CONCATENATED MODULE: ./src/remove-token/run.ts
+
 
 
 
@@ -4767,19 +4796,6 @@ function run() {
     });
 }
 
-
-/***/ }),
-
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(641);
-
-await (0,_actions_remove_token_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -5127,6 +5143,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(712);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -13,9 +13,9 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSimulator } from './github-simulator.ts'
-import { inputEnvironment, readActionMetadata, REPO_ROOT } from './run-action.ts'
-import { runner, RunnerRegistry } from './runner-registry.ts'
+import { startSimulator } from '../__tests__/harness/github-simulator.ts'
+import { inputEnvironment, readActionMetadata, REPO_ROOT } from '../__tests__/harness/run-action.ts'
+import { runner, RunnerRegistry } from '../__tests__/harness/runner-registry.ts'
 
 const RUNNERS = 2000
 const DEAD = 100

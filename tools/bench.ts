@@ -24,7 +24,7 @@ import {
   type Role,
   type Variant
 } from './bench/scenarios.ts'
-import { parseOutputFile, REPO_ROOT } from './run-action.ts'
+import { parseOutputFile, REPO_ROOT } from '../__tests__/harness/run-action.ts'
 
 const { values } = parseArgs({
   options: {

@@ -33,7 +33,7 @@ action() { # <entry> <dist folder>
   stand_in "$2"
 }
 
-action src/index.ts dist
+action src/remove-token/index.ts dist
 ncc build node_modules/undici/index.js --out dist/node_modules/undici/bundled --license licenses.txt --quiet
 
 for sub in delete-runner unseal-token; do

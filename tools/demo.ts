@@ -4,8 +4,8 @@
  * sees: the log with secrets masked, the step outputs (the token masked), and the job summary.
  */
 import { parseArgs } from 'node:util'
-import { startSimulator } from './github-simulator.ts'
-import { runAction } from './run-action.ts'
+import { startSimulator } from '../__tests__/harness/github-simulator.ts'
+import { runAction } from '../__tests__/harness/run-action.ts'
 
 const SCOPES: Record<string, Record<string, string>> = {
   repository: { owner: 'octo-org', repo: 'hello-world' },

@@ -6,8 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
-import { startSimulator } from './github-simulator.ts'
-import { runAction, type ActionRun } from './run-action.ts'
+import { startSimulator } from '../__tests__/harness/github-simulator.ts'
+import { runAction, type ActionRun } from '../__tests__/harness/run-action.ts'
 
 export interface LoadOptions {
   copies: number

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from './run-action.ts'
+import { REPO_ROOT } from '../__tests__/harness/run-action.ts'
 
 export const OPENAPI_PACKAGE = '@octokit/openapi'
 export const OPENAPI_VERSION = '23.0.2'

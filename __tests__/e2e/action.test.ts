@@ -6,15 +6,15 @@ import {
   redactCredential,
   type RecordedRequest,
   type Simulator
-} from '../../tools/github-simulator.ts'
-import { runAction, type ActionRun } from '../../tools/run-action.ts'
+} from '../harness/github-simulator.ts'
+import { runAction, type ActionRun } from '../harness/run-action.ts'
 import {
   expectMaskedFirst,
   expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
   startTestSimulator
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00.000+00:00'
 

@@ -3,15 +3,15 @@
  * GitHub's description of the list and delete operations of all three scopes).
  */
 import { join } from 'node:path'
-import { githubError, type Simulator } from '../../tools/github-simulator.ts'
-import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
+import { githubError, type Simulator } from '../harness/github-simulator.ts'
+import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
 import {
   runner,
   RunnerRegistry,
   type FakeRunner,
   type RegistryOptions
-} from '../../tools/runner-registry.ts'
-import { expectNoLeak, INPUT_TOKEN, startTestSimulator } from './support.ts'
+} from '../harness/runner-registry.ts'
+import { expectNoLeak, INPUT_TOKEN, startTestSimulator } from '../harness/raw-server.ts'
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')
 

@@ -3,15 +3,15 @@
  * scripted per scenario. Every scenario checks the exit code, the number of attempts, the words a
  * person needs in the error, that no output was set on failure, and that no token leaked.
  */
-import { githubError, type Answer, type Simulator } from '../../tools/github-simulator.ts'
-import { runAction, type ActionRun } from '../../tools/run-action.ts'
+import { githubError, type Answer, type Simulator } from '../harness/github-simulator.ts'
+import { runAction, type ActionRun } from '../harness/run-action.ts'
 import {
   closedPort,
   expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
   startTestSimulator
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 const minted = (token: string): Answer => ({ status: 201, json: { token, expires_at: EXPIRES_AT } })

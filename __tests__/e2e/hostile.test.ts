@@ -12,8 +12,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
-import { parseCommand, renderLog } from '../../tools/runner-log.ts'
+import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
+import { parseCommand, renderLog } from '../harness/runner-log.ts'
 import {
   expectMaskedFirst,
   expectNoLeak,
@@ -22,7 +22,7 @@ import {
   startRawServer,
   startScripted,
   type ScriptedServer
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 const DELETE_RUNNER = join(REPO_ROOT, 'delete-runner')
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }

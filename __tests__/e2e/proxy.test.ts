@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Simulator } from '../../tools/github-simulator.ts'
-import { runAction } from '../../tools/run-action.ts'
+import type { Simulator } from '../harness/github-simulator.ts'
+import { runAction } from '../harness/run-action.ts'
 import {
   expectNoLeak,
   INPUT_TOKEN,
@@ -15,7 +15,7 @@ import {
   startProxy,
   startTestSimulator,
   type LoopbackProxy
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 let proxy: LoopbackProxy | undefined
 afterEach(async () => {
@@ -77,7 +77,7 @@ it('passes the proxy credentials to the proxy and never prints them', async () =
 }, 30_000)
 
 describe('undici is loaded only when a proxy is used', () => {
-  const probe = fileURLToPath(new URL('./loaded-modules-probe.cjs', import.meta.url))
+  const probe = fileURLToPath(new URL('../harness/loaded-modules-probe.cjs', import.meta.url))
   const BUNDLED_UNDICI = 'dist/node_modules/undici/bundled/index.js'
 
   async function loadedModules(apiUrl: string, env: Record<string, string>, sim: Simulator) {

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
-import { REPO_ROOT, runAction, type ActionRun } from '../../tools/run-action.ts'
+import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
 import {
   closeAfterTest,
   expectMaskedFirst,
@@ -18,7 +18,7 @@ import {
   startRawServer,
   startScripted,
   type LoopbackProxy
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }

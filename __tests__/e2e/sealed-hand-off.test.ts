@@ -4,7 +4,7 @@
  * that job's environment). Both run as the runner runs them.
  */
 import { createDecipheriv, randomBytes } from 'node:crypto'
-import type { Simulator } from '../../tools/github-simulator.ts'
+import type { Simulator } from '../harness/github-simulator.ts'
 import {
   chunksLoaded,
   expectFreeOfSecrets,
@@ -13,14 +13,14 @@ import {
   THIS_RUN,
   unsealStep,
   type ProbedRun
-} from './hand-off.ts'
+} from '../harness/hand-off.ts'
 import {
   expectMaskedFirst,
   expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
   startTestSimulator
-} from './support.ts'
+} from '../harness/raw-server.ts'
 
 const SEAL_KEY = randomBytes(32).toString('base64')
 /** The key's bytes as a JWK's `k` spells them: not a form the runner masks. */

@@ -281,7 +281,20 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 546:
+/***/ 548:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(858);
+
+await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3237,7 +3250,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/edge/secrets.ts
+;// CONCATENATED MODULE: ./src/step/secrets.ts
 /**
  * The secrets of this step (input token, minted token, keys): masked in the runner's log, and
  * redacted from every line this step prints, in every form an echo of them may take.
@@ -3338,7 +3351,7 @@ function encodings(value) {
 /** The secrets of this process: one step runs per process. */
 const secrets = new Secrets();
 
-;// CONCATENATED MODULE: ./src/edge/log.ts
+;// CONCATENATED MODULE: ./src/step/log.ts
 /**
  * The one logger: every line this step prints goes through it, Octokit's own included, and is
  * redacted of every secret known when it is printed.
@@ -3351,7 +3364,7 @@ const log = {
     warning: (line) => warning(secrets.redact(line))
 };
 
-;// CONCATENATED MODULE: ./src/edge/safe-text.ts
+;// CONCATENATED MODULE: ./src/step/text.ts
 /**
  * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
  * line, an error, an output or the job summary.
@@ -3409,23 +3422,288 @@ function summaryText(text, max = DEFAULT_MAX_LENGTH) {
         .replace(/:\/\//g, '&#58;//')
         .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
+/** Shows a value in an error, with control characters visible and long values cut short. */
+function quote(value) {
+    return escaped(value, 120);
+}
 
-;// CONCATENATED MODULE: ./src/github/http-error.ts
-/** Telling apart the ways a request to GitHub can fail. */
+;// CONCATENATED MODULE: ./src/step/errors.ts
+/** What anything thrown says, read by shape. */
 // Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
 // another realm (a VM context, as under Jest) are not instances of this realm's Error.
 function isObject(value) {
     return typeof value === 'object' && value !== null;
 }
+/** The message of anything thrown. */
+function messageOf(error) {
+    return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/step/lifecycle.ts
+/** A step's lifecycle: run it, report one failure, close what it opened, publish its summary. */
+
+
+
+
+/**
+ * Runs a step: any failure is reported once, with `core.setFailed`, redacted of every secret;
+ * whatever the step opened (`cleanup`, e.g. a proxy connection) is closed either way, so that
+ * nothing keeps the process alive after its result is known.
+ */
+async function runStep(step) {
+    const closers = [];
+    secrets.forget();
+    try {
+        await step((close) => closers.push(close));
+    }
+    catch (error) {
+        setFailed(secrets.redact(messageOf(error)));
+    }
+    finally {
+        await Promise.allSettled(closers.map((close) => close()));
+    }
+}
+/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
+async function publishSummary(write) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
+    }
+    try {
+        await write();
+    }
+    catch (error) {
+        log.warning(`Could not write the job summary: ${messageOf(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/inputs.ts
+/** Reading a step's inputs: every problem found before any request, all listed at once. */
+/** A problem with the action's inputs, found before any request is sent. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
+function validateAll(parsers) {
+    const problems = [];
+    const values = {};
+    for (const key of Object.keys(parsers)) {
+        try {
+            values[key] = parsers[key]();
+        }
+        catch (error) {
+            // The parsers throw only InputError.
+            problems.push(error.message);
+        }
+    }
+    if (problems.length > 0) {
+        throw new InputError(problems.length === 1
+            ? problems[0]
+            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+
+
+
+
+
+const DEFAULT_API_URL = 'https://api.github.com';
+const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+const LOGIN_MAX = 39;
+/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
+const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/;
+const REPO_NAME = /^[A-Za-z0-9._-]+$/;
+const REPO_MAX = 100;
+const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const SLUG_MAX = 100;
+/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+/**
+ * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
+ * its own, so that bad input is refused before any request, every problem listed at once.
+ */
+function commonParsers(raw, env) {
+    return {
+        token: () => parseToken(raw.token),
+        target: () => parseTarget(raw, env),
+        apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
+        retries: () => parseRetries(raw.retries),
+        timeoutS: () => parseTimeout(raw.timeout)
+    };
+}
+function parseToken(token) {
+    if (token === '') {
+        throw new InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
+            '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
+            'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
+    }
+    if (!PRINTABLE_ASCII.test(token)) {
+        throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
+            'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
+            'break, a second line) was probably pasted with it. Set the secret to the token alone.');
+    }
+    return token;
+}
+function parseTarget(raw, env) {
+    const given = ['owner', 'repo', 'org', 'enterprise'].filter((name) => raw[name] !== '');
+    const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)));
+    if (scopes.size > 1) {
+        throw new InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
+            "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
+            "organization, or 'enterprise' for an enterprise.");
+    }
+    if (raw.org !== '')
+        return { scope: 'organization', org: parseLogin('org', raw.org) };
+    if (raw.enterprise !== '') {
+        return { scope: 'enterprise', enterprise: parseSlug(raw.enterprise) };
+    }
+    if (raw.owner !== '' && raw.repo !== '') {
+        return parseRepository(raw.owner, raw.repo);
+    }
+    if (raw.owner !== '' || raw.repo !== '') {
+        const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner'];
+        throw new InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
+            "repository, or neither to use this workflow's own repository.");
+    }
+    return defaultRepository(env.GITHUB_REPOSITORY);
+}
+function defaultRepository(repository) {
+    const [owner, repo, ...rest] = (repository ?? '').split('/');
+    if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
+        throw new InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
+            "Set 'owner' and 'repo', 'org', or 'enterprise'.");
+    }
+    return parseRepository(owner, repo);
+}
+function parseRepository(owner, repo) {
+    return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) };
+}
+/**
+ * An organization's or user's login. A repository's owner may also be a managed user
+ * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
+ */
+function parseLogin(name, value) {
+    const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
+    if (value.length <= LOGIN_MAX && LOGIN.test(login))
+        return value;
+    throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+        `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
+        `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
+        `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
+        'it appears in its URL, e.g. octo-org.');
+}
+function parseRepoName(value) {
+    if (value.includes('/')) {
+        throw new InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+            "'owner' (e.g. owner: octo-org, repo: hello-world).");
+    }
+    if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
+        return value;
+    }
+    throw new InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+        `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
+}
+function parseSlug(value) {
+    if (value.length <= SLUG_MAX && SLUG.test(value))
+        return value;
+    throw new InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+        "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
+        'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
+}
+function parseApiUrl(input, fromEnv) {
+    const [source, value] = input !== ''
+        ? ["Input 'api-url'", input]
+        : fromEnv
+            ? ["GITHUB_API_URL (used because input 'api-url' is empty)", fromEnv]
+            : ['', DEFAULT_API_URL];
+    const fix = "Set 'api-url' to your REST API's base URL: https://api.github.com, " +
+        'https://HOST/api/v3 for GitHub Enterprise Server, or https://api.SUBDOMAIN.ghe.com for GHE.com.';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
+    }
+    if (url.search !== '' || url.hash !== '') {
+        // Not echoed: a query is where a token pasted by mistake would be.
+        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
+    }
+    if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
+        throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+const DEFAULT_RETRIES = 3;
+const MAX_RETRIES = 10;
+const DEFAULT_TIMEOUT_S = 30;
+const MAX_TIMEOUT_S = 300;
+function parseRetries(value) {
+    if (value === '')
+        return DEFAULT_RETRIES;
+    if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
+        return Number(value);
+    throw new InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+        `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
+}
+function parseTimeout(value) {
+    if (value === '')
+        return DEFAULT_TIMEOUT_S;
+    const seconds = Number(value);
+    if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
+        return seconds;
+    throw new InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+        `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
+}
+/** The inputs the token-using actions declare, read once, with the token masked first. */
+function readCommonInputs(known = secrets) {
+    const token = getInput('token');
+    known.add(token);
+    return {
+        token,
+        owner: getInput('owner'),
+        repo: getInput('repo'),
+        org: getInput('org'),
+        enterprise: getInput('enterprise'),
+        apiUrl: getInput('api-url'),
+        retries: getInput('retries'),
+        timeout: getInput('timeout')
+    };
+}
+/** Loopback hosts: `localhost`, `127.0.0.0/8` and `::1`, as literals. */
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127\.(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){2}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/.test(hostname));
+}
+/** The token goes in a header: over plain http, anyone on the way can read it. */
+function warnIfUnencrypted(apiUrl) {
+    const { protocol, hostname } = new URL(apiUrl);
+    if (protocol === 'http:' && !isLoopback(hostname)) {
+        log.warning(`'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
+            'Use https unless this network is trusted end to end.');
+    }
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/github/http-error.ts
+/** Telling apart the ways a request to GitHub can fail. */
+
 /** An answer from the server with an error status (a network failure has no `response`). */
 function isHttpError(error) {
     return (isObject(error) &&
         typeof error.status === 'number' &&
         isObject(error.response));
-}
-/** The message of anything thrown. */
-function messageOf(error) {
-    return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
 }
 /**
  * `timeout` for an attempt abandoned by the 'timeout' input, else the system error code
@@ -3454,75 +3732,6 @@ function failureReason(error) {
     return errorCode(error) ?? innermostMessage(error);
 }
 
-;// CONCATENATED MODULE: ./src/edge/step.ts
-/** What every action of this repository does at its edges: read inputs, mask, summarise, fail. */
-
-
-
-
-/** The inputs the token-using actions declare, read once, with the token masked first. */
-function readCommonInputs(known = secrets) {
-    const token = getInput('token');
-    known.add(token);
-    return {
-        token,
-        owner: getInput('owner'),
-        repo: getInput('repo'),
-        org: getInput('org'),
-        enterprise: getInput('enterprise'),
-        apiUrl: getInput('api-url'),
-        retries: getInput('retries'),
-        timeout: getInput('timeout')
-    };
-}
-/**
- * Runs a step: any failure is reported once, with `core.setFailed`, redacted of every secret;
- * whatever the step opened (`cleanup`, e.g. a proxy connection) is closed either way, so that
- * nothing keeps the process alive after its result is known.
- */
-async function runStep(step) {
-    const closers = [];
-    secrets.forget();
-    try {
-        await step((close) => closers.push(close));
-    }
-    catch (error) {
-        setFailed(secrets.redact(messageOf(error)));
-    }
-    finally {
-        await Promise.allSettled(closers.map((close) => close()));
-    }
-}
-/** Loopback hosts: `localhost`, `127.0.0.0/8` and `::1`, as literals. */
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127\.(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){2}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/.test(hostname));
-}
-/** The token goes in a header: over plain http, anyone on the way can read it. */
-function warnIfUnencrypted(apiUrl) {
-    const { protocol, hostname } = new URL(apiUrl);
-    if (protocol === 'http:' && !isLoopback(hostname)) {
-        log.warning(`'api-url' is ${apiUrl}: plain http sends the token unencrypted to ${hostname}. ` +
-            'Use https unless this network is trusted end to end.');
-    }
-}
-/** The summary is a courtesy: the step's work is done and its outputs are set, so only warn. */
-async function publishSummary(write) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return;
-    }
-    try {
-        await write();
-    }
-    catch (error) {
-        log.warning(`Could not write the job summary: ${messageOf(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
@@ -3735,6 +3944,7 @@ async function readBounded(body, maxBytes, abandon) {
  * - nothing else is retried (400, 401, 403 other than a rate limit, 404, 422, refused redirects,
  *   oversized answers, a host that does not exist, TLS errors).
  */
+
 
 
 const MAX_WAIT_S = 60;
@@ -4054,7 +4264,7 @@ function targetName(target) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/operations/choose-runners.ts
+;// CONCATENATED MODULE: ./src/delete-runner/choose.ts
 
 function chooseRunners(runners, choice, options) {
     const plan = { chosen: [], missing: [], skipped: [], refusals: [] };
@@ -4134,7 +4344,8 @@ const REQUIRED_PERMISSION = {
         'and fine-grained PATs cannot manage enterprise runners)'
 };
 
-;// CONCATENATED MODULE: ./src/github/errors.ts
+;// CONCATENATED MODULE: ./src/github/failure.ts
+
 
 
 
@@ -4316,7 +4527,7 @@ function ssoAdvice(header) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/operations/delete-runner.ts
+;// CONCATENATED MODULE: ./src/delete-runner/delete-one.ts
 
 
 
@@ -4377,7 +4588,7 @@ function stillBusy(runner, target, busyTimeoutS, error) {
         "or set 'busy-timeout' to the seconds this step may wait for it.");
 }
 
-;// CONCATENATED MODULE: ./src/operations/delete-runners.ts
+;// CONCATENATED MODULE: ./src/delete-runner/delete.ts
 /**
  * Deleting the chosen runners of a fleet: one at a time, each DELETE at least a second after the
  * previous one ended (GitHub's guidance for mutating requests); a runner that cannot be deleted
@@ -4453,7 +4664,7 @@ async function deleteRunners(client, runners, options) {
     return outcomes;
 }
 
-;// CONCATENATED MODULE: ./src/operations/list-runners.ts
+;// CONCATENATED MODULE: ./src/delete-runner/list.ts
 
 
 
@@ -4623,192 +4834,9 @@ function problemLabels(problem, name, id) {
     throw problem(`${quoted(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`);
 }
 
-;// CONCATENATED MODULE: ./src/edge/inputs.ts
+;// CONCATENATED MODULE: ./src/delete-runner/inputs.ts
 
-/** A problem with the action's inputs, found before any request is sent. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const DEFAULT_API_URL = 'https://api.github.com';
-const LOGIN = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
-const LOGIN_MAX = 39;
-/** Enterprise Managed Users' logins: a handle, '_', and the enterprise's short code (mona_octo). */
-const MANAGED_USER_SUFFIX = /_[A-Za-z0-9]+$/;
-const REPO_NAME = /^[A-Za-z0-9._-]+$/;
-const REPO_MAX = 100;
-const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const SLUG_MAX = 100;
-/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-/**
- * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
- * its own, so that bad input is refused before any request, every problem listed at once.
- */
-function commonParsers(raw, env) {
-    return {
-        token: () => parseToken(raw.token),
-        target: () => parseTarget(raw, env),
-        apiUrl: () => parseApiUrl(raw.apiUrl, env.GITHUB_API_URL),
-        retries: () => parseRetries(raw.retries),
-        timeoutS: () => parseTimeout(raw.timeout)
-    };
-}
-/** Runs every parser; throws one InputError that lists every problem, or returns every value. */
-function validateAll(parsers) {
-    const problems = [];
-    const values = {};
-    for (const key of Object.keys(parsers)) {
-        try {
-            values[key] = parsers[key]();
-        }
-        catch (error) {
-            // The parsers throw only InputError.
-            problems.push(error.message);
-        }
-    }
-    if (problems.length > 0) {
-        throw new InputError(problems.length === 1
-            ? problems[0]
-            : `Invalid inputs:\n- ${problems.join('\n- ')}`);
-    }
-    return values;
-}
-function parseToken(token) {
-    if (token === '') {
-        throw new InputError("Input 'token' is empty. Pass a token that may administer the runners, e.g. " +
-            '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
-            'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
-    }
-    if (!PRINTABLE_ASCII.test(token)) {
-        throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
-            'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
-            'break, a second line) was probably pasted with it. Set the secret to the token alone.');
-    }
-    return token;
-}
-function parseTarget(raw, env) {
-    const given = ['owner', 'repo', 'org', 'enterprise'].filter((name) => raw[name] !== '');
-    const scopes = new Set(given.map((name) => (name === 'owner' ? 'repo' : name)));
-    if (scopes.size > 1) {
-        throw new InputError(`Inputs ${given.map((name) => `'${name}'`).join(', ')} are all set, but they name different ` +
-            "scopes. Set only one scope: 'owner' and 'repo' for a repository, 'org' for an " +
-            "organization, or 'enterprise' for an enterprise.");
-    }
-    if (raw.org !== '')
-        return { scope: 'organization', org: parseLogin('org', raw.org) };
-    if (raw.enterprise !== '') {
-        return { scope: 'enterprise', enterprise: parseSlug(raw.enterprise) };
-    }
-    if (raw.owner !== '' && raw.repo !== '') {
-        return parseRepository(raw.owner, raw.repo);
-    }
-    if (raw.owner !== '' || raw.repo !== '') {
-        const [set, missing] = raw.owner !== '' ? ['owner', 'repo'] : ['repo', 'owner'];
-        throw new InputError(`Input '${set}' is set but '${missing}' is empty. Set both 'owner' and 'repo' for a ` +
-            "repository, or neither to use this workflow's own repository.");
-    }
-    return defaultRepository(env.GITHUB_REPOSITORY);
-}
-function defaultRepository(repository) {
-    const [owner, repo, ...rest] = (repository ?? '').split('/');
-    if (owner === undefined || repo === undefined || rest.length > 0 || !owner || !repo) {
-        throw new InputError("No scope given and GITHUB_REPOSITORY is not 'owner/repo', so there is no default repository. " +
-            "Set 'owner' and 'repo', 'org', or 'enterprise'.");
-    }
-    return parseRepository(owner, repo);
-}
-function parseRepository(owner, repo) {
-    return { scope: 'repository', owner: parseLogin('owner', owner), repo: parseRepoName(repo) };
-}
-/**
- * An organization's or user's login. A repository's owner may also be a managed user
- * (`handle_shortcode`, on GHE.com and enterprises with managed users); an organization may not.
- */
-function parseLogin(name, value) {
-    const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
-    if (value.length <= LOGIN_MAX && LOGIN.test(login))
-        return value;
-    throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
-        `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
-        `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
-        `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
-        'it appears in its URL, e.g. octo-org.');
-}
-function parseRepoName(value) {
-    if (value.includes('/')) {
-        throw new InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
-            "'owner' (e.g. owner: octo-org, repo: hello-world).");
-    }
-    if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
-        return value;
-    }
-    throw new InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
-        `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
-}
-function parseSlug(value) {
-    if (value.length <= SLUG_MAX && SLUG.test(value))
-        return value;
-    throw new InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
-        "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
-        'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
-}
-function parseApiUrl(input, fromEnv) {
-    const [source, value] = input !== ''
-        ? ["Input 'api-url'", input]
-        : fromEnv
-            ? ["GITHUB_API_URL (used because input 'api-url' is empty)", fromEnv]
-            : ['', DEFAULT_API_URL];
-    const fix = "Set 'api-url' to your REST API's base URL: https://api.github.com, " +
-        'https://HOST/api/v3 for GitHub Enterprise Server, or https://api.SUBDOMAIN.ghe.com for GHE.com.';
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
-    }
-    if (url.username !== '' || url.password !== '') {
-        throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
-    }
-    if (url.search !== '' || url.hash !== '') {
-        // Not echoed: a query is where a token pasted by mistake would be.
-        throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
-    }
-    if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-        throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-const DEFAULT_RETRIES = 3;
-const MAX_RETRIES = 10;
-const DEFAULT_TIMEOUT_S = 30;
-const MAX_TIMEOUT_S = 300;
-function parseRetries(value) {
-    if (value === '')
-        return DEFAULT_RETRIES;
-    if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
-        return Number(value);
-    throw new InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
-        `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
-}
-function parseTimeout(value) {
-    if (value === '')
-        return DEFAULT_TIMEOUT_S;
-    const seconds = Number(value);
-    if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
-        return seconds;
-    throw new InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
-        `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
-}
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return escaped(value, 120);
-}
 
-;// CONCATENATED MODULE: ./src/actions/delete-runner-inputs.ts
 
 const MAX_BUSY_TIMEOUT_S = 3600;
 const DEFAULT_MAX_DELETIONS = 20;
@@ -4912,7 +4940,7 @@ function parseBusyTimeout(value) {
         `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`);
 }
 
-;// CONCATENATED MODULE: ./src/actions/delete-runner-report.ts
+;// CONCATENATED MODULE: ./src/delete-runner/report.ts
 /** What delete-runner tells the workflow (outputs) and the person (job summary). */
 
 
@@ -4991,7 +5019,8 @@ function headline(outcomes, plan, { where, single, dryRun }) {
             : '.'));
 }
 
-;// CONCATENATED MODULE: ./src/actions/delete-runner.ts
+;// CONCATENATED MODULE: ./src/delete-runner/run.ts
+
 
 
 
@@ -5083,19 +5112,6 @@ function run() {
     });
 }
 
-
-/***/ }),
-
-/***/ 548:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(546);
-
-await (0,_actions_delete_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -1,3 +1,3 @@
-import { run } from '../actions/delete-runner.js'
+import { run } from './run.js'
 
 await run()

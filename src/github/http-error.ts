@@ -1,16 +1,11 @@
 /** Telling apart the ways a request to GitHub can fail. */
+import { isObject, messageOf } from '../step/errors.js'
 
 /** The parts of Octokit's RequestError that the explanation reads. */
 export interface HttpError {
   status: number
   message: string
   response: { headers: Record<string, string | undefined>; data?: unknown }
-}
-
-// Errors are recognised by shape, not `instanceof Error`: undici's DOMException and errors from
-// another realm (a VM context, as under Jest) are not instances of this realm's Error.
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
 }
 
 /** An answer from the server with an error status (a network failure has no `response`). */
@@ -20,11 +15,6 @@ export function isHttpError(error: unknown): error is HttpError {
     typeof (error as Partial<HttpError>).status === 'number' &&
     isObject((error as Partial<HttpError>).response)
   )
-}
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return isObject(error) && typeof error.message === 'string' ? error.message : String(error)
 }
 
 /**

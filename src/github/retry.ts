@@ -16,7 +16,8 @@
  * - nothing else is retried (400, 401, 403 other than a rate limit, 404, 422, refused redirects,
  *   oversized answers, a host that does not exist, TLS errors).
  */
-import { errorCode, isHttpError, messageOf, type HttpError } from './http-error.js'
+import { errorCode, isHttpError, type HttpError } from './http-error.js'
+import { messageOf } from '../step/errors.js'
 import { TransportError } from './transport.js'
 
 export interface RetrySettings {

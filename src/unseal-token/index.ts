@@ -1,3 +1,3 @@
-import { run } from '../actions/unseal-token.js'
+import { run } from './run.js'
 
 await run()

@@ -8,7 +8,11 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { inputEnvironment, readActionMetadata, REPO_ROOT } from '../run-action.ts'
+import {
+  inputEnvironment,
+  readActionMetadata,
+  REPO_ROOT
+} from '../../__tests__/harness/run-action.ts'
 import { OFFLINE_RUNNER, RUNNERS } from './mint-server.ts'
 
 export const ACTIONS = ['remove-token', 'delete-runner'] as const

@@ -1,0 +1,676 @@
+/** delete-runner's modules, in process, against nock. */
+import nock from 'nock'
+import { createClient } from '../../src/github/client.js'
+import { InputError } from '../../src/step/inputs.js'
+import { listRunners, type Runner } from '../../src/delete-runner/list.js'
+import { parseDeleteInputs, type RawDeleteInputs } from '../../src/delete-runner/inputs.js'
+import { run } from '../../src/delete-runner/run.js'
+import { describeRunner } from '../../src/delete-runner/choose.js'
+import { removeRunner } from '../../src/delete-runner/delete-one.js'
+import type { Target } from '../../src/github/target.js'
+import { inProcessAction } from '../harness/in-process.ts'
+
+const API = 'https://api.github.test'
+const TOKEN = 'ghp_deleteRunnerUnitTest0000000000000000'
+const org: Target = { scope: 'organization', org: 'octo-org' }
+const labels = [{ id: 1, name: 'self-hosted', type: 'read-only' }]
+const listed = (...runners: Runner[]) => ({
+  total_count: runners.length,
+  runners: runners.map((r) => ({ ...r, os: 'linux', labels }))
+})
+const offline = (id: number, name: string): Runner => ({
+  id,
+  name,
+  status: 'offline',
+  busy: false,
+  labels: []
+})
+const asListed = (runner: Runner): Runner => ({ ...runner, labels: ['self-hosted'] })
+const client = () =>
+  createClient({
+    token: TOKEN,
+    apiUrl: API,
+    retries: 0,
+    timeoutS: 5,
+    log: { info() {}, debug() {}, warning() {} }
+  })
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+afterAll(() => {
+  nock.enableNetConnect()
+  nock.restore()
+})
+
+/** delete-runner's inputs as the runner passes them: one name, everything else default. */
+const RAW: RawDeleteInputs = {
+  token: TOKEN,
+  owner: '',
+  repo: '',
+  org: 'octo-org',
+  enterprise: '',
+  apiUrl: API,
+  retries: '3',
+  timeout: '30',
+  runnerName: 'spot-7',
+  namePrefix: '',
+  labels: '',
+  maxDeletions: '',
+  dryRun: '',
+  onlyOffline: '',
+  busyTimeout: '',
+  missingOk: ''
+}
+
+describe('parseDeleteInputs', () => {
+  const raw = RAW
+
+  it('takes the defaults for empty inputs', () => {
+    expect(parseDeleteInputs(raw, {})).toMatchObject({
+      target: org,
+      choice: { by: 'names', names: ['spot-7'] },
+      maxDeletions: 20,
+      dryRun: false,
+      onlyOffline: true,
+      busyTimeoutS: 0,
+      missingOk: true
+    })
+  })
+
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false]
+  ])('reads %p as %p', (value, expected) => {
+    const inputs = parseDeleteInputs({ ...raw, onlyOffline: value, missingOk: value }, {})
+    expect(inputs.onlyOffline).toBe(expected)
+    expect(inputs.missingOk).toBe(expected)
+  })
+
+  it.each(['0', '0.5', '600', '3600'])('takes busy-timeout %p', (busyTimeout) => {
+    expect(parseDeleteInputs({ ...raw, busyTimeout }, {}).busyTimeoutS).toBe(Number(busyTimeout))
+  })
+
+  it.each([
+    [{ runnerName: '' }, "Input 'runner-name' is empty"],
+    [{ onlyOffline: 'yes' }, 'Input \'only-offline\' is "yes": give true or false (default true).'],
+    [{ missingOk: 'no' }, 'Input \'missing-ok\' is "no": give true or false (default true).']
+  ])('refuses %o', (bad, message) => {
+    expect(() => parseDeleteInputs({ ...raw, ...bad }, {})).toThrow(message)
+  })
+
+  it('holds a runner name to the 64 characters GitHub allows', () => {
+    expect(parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(64) }, {}).choice).toEqual({
+      by: 'names',
+      names: ['x'.repeat(64)]
+    })
+    expect(() => parseDeleteInputs({ ...raw, runnerName: 'x'.repeat(65) }, {})).toThrow(
+      'is at most 64 characters'
+    )
+  })
+
+  it('keeps spaces and case in a runner name', () => {
+    expect(parseDeleteInputs({ ...raw, runnerName: 'Build Box 7' }, {}).choice).toEqual({
+      by: 'names',
+      names: ['Build Box 7']
+    })
+  })
+
+  it('lists every problem of both kinds of input at once', () => {
+    expect(() =>
+      parseDeleteInputs({ ...raw, token: '', runnerName: 'x'.repeat(257), busyTimeout: 'soon' }, {})
+    ).toThrow(InputError)
+    try {
+      parseDeleteInputs({ ...raw, token: '', runnerName: 'x'.repeat(257), busyTimeout: 'soon' }, {})
+    } catch (error) {
+      const message = (error as Error).message
+      expect(message).toContain("- Input 'token' is empty")
+      expect(message).toContain("- Input 'runner-name' is")
+      expect(message).toContain('- Input \'busy-timeout\' is "soon"')
+    }
+  })
+})
+
+describe('choosing runners (parseDeleteInputs)', () => {
+  const raw: RawDeleteInputs = { ...RAW, runnerName: '' }
+  const choose = (inputs: Partial<RawDeleteInputs>) => parseDeleteInputs({ ...raw, ...inputs }, {})
+
+  it('takes several names, one per line, trimmed, blank lines ignored', () => {
+    expect(choose({ runnerName: ' a \n\n b\r\nc ' }).choice).toEqual({
+      by: 'names',
+      names: ['a', 'b', 'c']
+    })
+  })
+
+  it('takes a prefix and labels separated by commas or line breaks', () => {
+    expect(choose({ namePrefix: 'spot-', labels: 'gpu, Linux\nx64,' }).choice).toEqual({
+      by: 'selector',
+      prefix: 'spot-',
+      labels: ['gpu', 'Linux', 'x64']
+    })
+    expect(choose({ labels: 'gpu' }).choice).toEqual({
+      by: 'selector',
+      prefix: undefined,
+      labels: ['gpu']
+    })
+  })
+
+  it('takes max-deletions from 1 to 1000 and dry-run', () => {
+    expect(choose({ namePrefix: 'a', maxDeletions: '1', dryRun: 'true' })).toMatchObject({
+      maxDeletions: 1,
+      dryRun: true
+    })
+    expect(choose({ namePrefix: 'a', maxDeletions: '1000' }).maxDeletions).toBe(1000)
+  })
+
+  it.each([
+    [{}, "Input 'runner-name' is empty and no selector is set"],
+    [
+      { runnerName: 'a', namePrefix: 'b' },
+      "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+    ],
+    [
+      { runnerName: 'a', labels: 'b' },
+      "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+    ],
+    [{ namePrefix: 'a', onlyOffline: 'false' }, "Input 'only-offline' is false, but a selector"],
+    [{ namePrefix: 'a', onlyOffline: 'FALSE' }, "Input 'only-offline' is false, but a selector"],
+    [{ namePrefix: 'a', onlyOffline: 'False' }, "Input 'only-offline' is false, but a selector"],
+    [{ runnerName: 'a\nb\na' }, 'Input \'runner-name\' lists "a" twice'],
+    [{ namePrefix: 'x'.repeat(65) }, "Input 'name-prefix' is"],
+    [{ labels: 'a\u0007b' }, 'Input \'labels\' has "a\\u0007b"'],
+    [{ labels: 'l'.repeat(257) }, "Input 'labels' has"],
+    [{ namePrefix: 'a', maxDeletions: '0' }, 'Input \'max-deletions\' is "0"'],
+    [{ namePrefix: 'a', maxDeletions: '1001' }, 'Input \'max-deletions\' is "1001"'],
+    [{ namePrefix: 'a', maxDeletions: '2.5' }, 'Input \'max-deletions\' is "2.5"'],
+    [
+      { namePrefix: 'a', dryRun: 'yes' },
+      'Input \'dry-run\' is "yes": give true or false (default false).'
+    ]
+  ])('refuses %o', (inputs, message) => {
+    expect(() => choose(inputs)).toThrow(message)
+  })
+})
+
+describe('listRunners', () => {
+  it('follows every page with the name filter', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query({ name: 'spot-7', per_page: '100' })
+      .reply(
+        200,
+        { ...listed(offline(1, 'Spot-7'), offline(2, 'other')), total_count: 3 },
+        {
+          link: `<${API}/orgs/octo-org/actions/runners?name=spot-7&per_page=100&page=2>; rel="next"`
+        }
+      )
+      .get('/orgs/octo-org/actions/runners')
+      .query({ name: 'spot-7', per_page: '100', page: '2' })
+      .reply(200, { ...listed(offline(7, 'spot-7')), total_count: 3 })
+    const listing = await listRunners(await client(), org, {
+      apiUrl: API,
+      timeoutS: 5,
+      name: 'spot-7'
+    })
+    expect(listing).toEqual({
+      runners: [offline(1, 'Spot-7'), offline(2, 'other'), offline(7, 'spot-7')].map(asListed),
+      pages: 2
+    })
+  })
+
+  it('explains a refused listing', async () => {
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(404, { message: 'Not Found' })
+    await expect(listRunners(await client(), org, { apiUrl: API, timeoutS: 5 })).rejects.toThrow(
+      'GET /orgs/octo-org/actions/runners for organization octo-org failed. GitHub answered 404'
+    )
+  })
+})
+
+describe('describeRunner', () => {
+  it('says when a runner is busy', () => {
+    expect(describeRunner({ id: 3, name: 'b', status: 'online', busy: true, labels: [] })).toBe(
+      "'b' (id 3, online, busy)"
+    )
+  })
+})
+
+describe('removeRunner', () => {
+  const path = '/orgs/octo-org/actions/runners/7'
+  const busy = {
+    message: 'Bad request - Runner "spot-7" is still running a job"',
+    documentation_url: 'x'
+  }
+
+  function clock() {
+    let time = 0
+    const waits: number[] = []
+    return {
+      now: () => time,
+      sleep: async (ms: number) => {
+        waits.push(ms)
+        time += ms
+      },
+      waits
+    }
+  }
+
+  it('deletes at once when GitHub allows it', async () => {
+    const api = nock(API).delete(path).reply(204)
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
+      busyTimeoutS: 0,
+      timeoutS: 5,
+      log: () => {}
+    })
+    expect(api.isDone()).toBe(true)
+  })
+
+  it('waits 1, 2, 4 s while the runner is busy, within busy-timeout', async () => {
+    nock(API).delete(path).times(3).reply(422, busy).delete(path).reply(204)
+    const time = clock()
+    const lines: string[] = []
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
+      busyTimeoutS: 60,
+      timeoutS: 5,
+      log: (line) => lines.push(line),
+      ...time
+    })
+    expect(time.waits).toEqual([1000, 2000, 4000])
+    expect(lines[0]).toBe(
+      "Runner 'spot-7' is running a job (GitHub answered 422); trying again in 1.0 s ('busy-timeout' ends in 60.0 s)"
+    )
+  })
+
+  it('never waits past busy-timeout, then says so', async () => {
+    nock(API).delete(path).times(4).reply(422, busy, { 'x-github-request-id': 'AB12:CD34:EF56' })
+    const time = clock()
+    await expect(
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 2.5,
+        timeoutS: 5,
+        log: () => {},
+        ...time
+      })
+    ).rejects.toThrow(
+      "Runner 'spot-7' (id 7) of organization octo-org is still running a job after 2.5 s: GitHub " +
+        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID AB12:CD34:EF56).'
+    )
+    expect(time.waits).toEqual([1000, 1500])
+  })
+
+  it('reports a 422 without a message for a runner listed as busy', async () => {
+    nock(API).delete(path).reply(422, '')
+    await expect(
+      removeRunner(
+        await client(),
+        org,
+        { ...offline(7, 'spot-7'), busy: true },
+        {
+          apiUrl: API,
+          busyTimeoutS: 0,
+          timeoutS: 5,
+          log: () => {}
+        }
+      )
+    ).rejects.toThrow('is still running a job: GitHub answered 422. Wait for the job')
+  })
+
+  it('fails at once on a 422 that is not about a running job', async () => {
+    const api = nock(API).delete(path).reply(422, {
+      message: 'Validation Failed: runner is managed by GitHub',
+      documentation_url: 'x'
+    })
+    await expect(
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 60,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow('GitHub answered 422: "Validation Failed: runner is managed by GitHub"')
+    expect(api.isDone()).toBe(true)
+  })
+
+  it("is 'gone' when GitHub no longer knows the runner", async () => {
+    nock(API).delete(path).reply(404, { message: 'Not Found' })
+    await expect(
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).resolves.toBe('gone')
+  })
+
+  it("is 'deleted' when a retried attempt finds it gone: the lost attempt deleted it", async () => {
+    nock(API).delete(path).reply(502, {}).delete(path).reply(404, { message: 'Not Found' })
+    const retrying = await createClient({
+      token: TOKEN,
+      apiUrl: API,
+      retries: 1,
+      timeoutS: 5,
+      log: { info() {}, debug() {}, warning() {} },
+      random: () => 0,
+      sleep: async () => undefined
+    })
+    await expect(
+      removeRunner(retrying, org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).resolves.toBe('deleted')
+  })
+
+  it('explains a failure that did not come through the retry loop', async () => {
+    const failing = { request: () => Promise.reject(new Error('socket closed')) }
+    await expect(
+      removeRunner(failing as never, org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 0,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow('the connection failed before GitHub answered: socket closed.')
+  })
+
+  it('explains any other refusal', async () => {
+    nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' })
+    await expect(
+      removeRunner(await client(), org, offline(7, 'spot-7'), {
+        apiUrl: API,
+        busyTimeoutS: 30,
+        timeoutS: 5,
+        log: () => {}
+      })
+    ).rejects.toThrow(
+      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403'
+    )
+  })
+
+  it('waits with real timers by default', async () => {
+    nock(API).delete(path).reply(422, busy).delete(path).reply(204)
+    const started = Date.now()
+    await removeRunner(await client(), org, offline(7, 'spot-7'), {
+      apiUrl: API,
+      busyTimeoutS: 5,
+      timeoutS: 5,
+      log: () => {}
+    })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+})
+
+describe('run', () => {
+  const action = inProcessAction(() => ({
+    INPUT_TOKEN: TOKEN,
+    INPUT_OWNER: '',
+    INPUT_REPO: '',
+    INPUT_ORG: 'octo-org',
+    INPUT_ENTERPRISE: '',
+    'INPUT_API-URL': API,
+    INPUT_RETRIES: '0',
+    INPUT_TIMEOUT: '5',
+    'INPUT_RUNNER-NAME': 'spot-<7>',
+    'INPUT_NAME-PREFIX': '',
+    INPUT_LABELS: '',
+    'INPUT_MAX-DELETIONS': '20',
+    'INPUT_DRY-RUN': 'false',
+    'INPUT_ONLY-OFFLINE': 'true',
+    'INPUT_BUSY-TIMEOUT': '0',
+    'INPUT_MISSING-OK': 'true'
+  }))
+  const { outputs, summary } = action
+
+  it('deletes the runner, sets the outputs and writes an escaped summary', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>')))
+      .delete('/orgs/octo-org/actions/runners/7')
+      .reply(204)
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(
+      /deleted<<.*\ntrue\n.*runner-id<<.*\n7\n.*runner-status<<.*\noffline\n/s
+    )
+    expect(await summary()).toContain('&#39;spot-&#60;7&#62;&#39;')
+    expect(action.stdout()).toContain(
+      "Deleted runner 'spot-<7>' (id 7, offline) from organization octo-org"
+    )
+    expect(action.stdout().replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
+  })
+
+  it('succeeds with deleted=false when there is none and missing-ok is true', async () => {
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n/s)
+    expect(await summary()).toContain('nothing deleted')
+  })
+
+  it('fails with no output when there is none and missing-ok is false', async () => {
+    process.env['INPUT_MISSING-OK'] = 'false'
+    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(action.stdout()).toContain("set 'missing-ok: true' if it may be gone")
+  })
+
+  /** GitHub lists the runner, then no longer knows it when it is deleted. */
+  const listedThenGone = () =>
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>')))
+      .delete('/orgs/octo-org/actions/runners/7')
+      .reply(404, { message: 'Not Found' })
+
+  it('succeeds with deleted=false when the runner vanishes before the deletion', async () => {
+    listedThenGone()
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runner-id<<.*\n7\n/s)
+    expect(action.stdout()).toContain('was deleted by something else after it was listed')
+  })
+
+  it('fails when the runner vanishes and missing-ok is false', async () => {
+    process.env['INPUT_MISSING-OK'] = 'false'
+    listedThenGone()
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(action.stdout()).toContain("Set 'missing-ok: true' to accept that.")
+  })
+
+  it('fails with no output when two runners have the name', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(7, 'spot-<7>'), offline(8, 'spot-<7>')))
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(action.stdout()).toContain('(ids 7, 8): refusing to guess')
+  })
+
+  it('says which runner differs only in case', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed(offline(9, 'SPOT-<7>')))
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(action.stdout()).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
+  })
+
+  it('fails with no output when the runner is online', async () => {
+    nock(API)
+      .get('/orgs/octo-org/actions/runners')
+      .query(true)
+      .reply(200, listed({ id: 7, name: 'spot-<7>', status: 'online', busy: false, labels: [] }))
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(await outputs()).toBe('')
+    expect(action.stdout()).toContain(
+      "::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"
+    )
+  })
+
+  describe('fleets', () => {
+    const online = (id: number, name: string): Runner => ({
+      ...offline(id, name),
+      status: 'online'
+    })
+
+    it('deletes several, a second apart; one that fails does not stop the others, and the step says so', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb\nc'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query({ per_page: '100' })
+        .reply(200, listed(offline(1, 'a'), offline(2, 'b'), offline(3, 'c')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(204)
+        .delete('/orgs/octo-org/actions/runners/2')
+        .reply(500, { message: 'Server Error' })
+        .delete('/orgs/octo-org/actions/runners/3')
+        .reply(404, { message: 'Not Found' })
+      const started = Date.now()
+      await run()
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
+      expect(process.exitCode).toBe(1)
+      const written = await outputs()
+      expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n.*runner-id<<.*\n\n/s)
+      expect(written).toContain(
+        '[{"id":1,"name":"a","status":"offline","deleted":true},' +
+          '{"id":2,"name":"b","status":"offline","deleted":false,"reason":"the deletion failed"},' +
+          '{"id":3,"name":"c","status":"offline","deleted":false,"reason":"already deleted by something else"}]'
+      )
+      expect(action.stdout()).toContain('Deleted 1 of 3: a (id 1)')
+      expect(action.stdout()).toContain(
+        "Deleted 1 of 3 runners of organization octo-org; not deleted:%0A- 'b' (id 2, offline): DELETE"
+      )
+      expect(await summary()).toContain('Deleted 1 of 3 runners chosen in organization octo-org.')
+    })
+
+    it('when every deletion fails, names each runner, and still sets the outputs and the summary', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'a'), offline(2, 'b')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(500, { message: 'Server Error' })
+        .delete('/orgs/octo-org/actions/runners/2')
+        .reply(500, { message: 'Server Error' })
+      await run()
+      expect(process.exitCode).toBe(1)
+      const written = await outputs()
+      expect(written).toMatch(/deleted<<.*\nfalse\n.*deleted-count<<.*\n0\n/s)
+      expect(written).toContain('"reason":"the deletion failed"')
+      expect(action.stdout()).toContain("not deleted:%0A- 'a' (id 1, offline): DELETE")
+      expect(action.stdout()).toContain("%0A- 'b' (id 2, offline): DELETE")
+      expect(await summary()).toContain('Deleted 0 of 2 runners chosen')
+    })
+
+    it('stops at a rate limit, reports the rest as not tried, and warns of a prefix that looks like a pattern', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env['INPUT_NAME-PREFIX'] = 'spot-*'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'spot-*1'), offline(2, 'spot-*2')))
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(429, { message: 'Too Many Requests' })
+      await run()
+      expect(process.exitCode).toBe(1)
+      expect(action.stdout()).toContain(
+        "::warning::'name-prefix' is 'spot-*': it is matched literally"
+      )
+      expect(action.stdout()).toContain("%0A- 'spot-*2' (id 2, offline): not tried: rate limited")
+      expect(await outputs()).toContain('"reason":"not tried: rate limited"')
+    })
+
+    it('lists every refusal at once, and deletes nothing', async () => {
+      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(online(1, 'a'), offline(2, 'b'), offline(3, 'b')))
+      await run()
+      expect(process.exitCode).toBe(1)
+      expect(await outputs()).toBe('')
+      expect(action.stdout()).toContain(
+        "::error::Nothing was deleted:%0A- Runner 'a' (id 1, online)"
+      )
+      expect(action.stdout()).toContain("%0A- 2 runners of organization octo-org are named 'b'")
+    })
+
+    it('a dry run with a selector reports, skips online runners, and deletes nothing', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env['INPUT_NAME-PREFIX'] = 'spot-'
+      process.env['INPUT_DRY-RUN'] = 'true'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(1, 'spot-1'), online(2, 'spot-2'), offline(3, 'other')))
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await outputs()).toContain(
+        '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"}]'
+      )
+      expect(action.stdout()).toContain(
+        "Skipped 1 matching runners that are not offline: 'spot-2' (id 2, online)"
+      )
+      const written = await summary()
+      expect(written).toContain(
+        'Dry run: 1 runners of organization octo-org would be deleted; nothing was deleted.'
+      )
+      expect(written).toContain('Left alone (not offline): &#39;spot-2&#39; (id 2, online)')
+    })
+
+    it('a selector that deletes reports how many it left alone', async () => {
+      process.env['INPUT_RUNNER-NAME'] = ''
+      process.env.INPUT_LABELS = 'gpu'
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, {
+          total_count: 2,
+          runners: [
+            { id: 1, name: 'g-1', status: 'offline', busy: false, labels: [{ name: 'GPU' }] },
+            { id: 2, name: 'g-2', status: 'online', busy: true, labels: [{ name: 'gpu' }] }
+          ]
+        })
+        .delete('/orgs/octo-org/actions/runners/1')
+        .reply(204)
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await summary()).toContain(
+        'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
+      )
+    })
+
+    it('with one name, a runner gone before its deletion says so in the summary', async () => {
+      nock(API)
+        .get('/orgs/octo-org/actions/runners')
+        .query(true)
+        .reply(200, listed(offline(7, 'spot-<7>')))
+        .delete('/orgs/octo-org/actions/runners/7')
+        .reply(404, { message: 'Not Found' })
+      await run()
+      expect(process.exitCode).toBeUndefined()
+      expect(await summary()).toContain(
+        'of organization octo-org: already deleted by something else.'
+      )
+    })
+  })
+})

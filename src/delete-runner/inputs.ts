@@ -1,0 +1,152 @@
+import { commonParsers, type InputEnv, type Inputs, type RawInputs } from '../github/inputs.js'
+import { InputError, validateAll } from '../step/inputs.js'
+import { quote } from '../step/text.js'
+
+/** delete-runner's own inputs, as the runner passed them. */
+export interface RawDeleteInputs extends RawInputs {
+  runnerName: string
+  namePrefix: string
+  labels: string
+  maxDeletions: string
+  dryRun: string
+  onlyOffline: string
+  busyTimeout: string
+  missingOk: string
+}
+
+/** How the runners to delete are chosen: by exact names, or by a selector (offline ones only). */
+export type Choice =
+  { by: 'names'; names: string[] } | { by: 'selector'; prefix?: string; labels: string[] }
+
+export interface DeleteInputs extends Inputs {
+  choice: Choice
+  /** More runners than this to delete fails the step before any deletion. */
+  maxDeletions: number
+  /** Decide and report, but send no DELETE. */
+  dryRun: boolean
+  /** Refuse to delete a runner GitHub reports online (always true for a selector). */
+  onlyOffline: boolean
+  /** Seconds to keep trying while GitHub answers 422 because the runner is running a job. */
+  busyTimeoutS: number
+  /** No runner with a given name is success (deleted=false) rather than an error. */
+  missingOk: boolean
+}
+
+const MAX_BUSY_TIMEOUT_S = 3600
+const DEFAULT_MAX_DELETIONS = 20
+const MAX_MAX_DELETIONS = 1000
+/** actions/runner: "Runner names can only be 64 characters in length". */
+const RUNNER_NAME_MAX = 64
+const LABEL_MAX = 256
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
+
+export function parseDeleteInputs(raw: RawDeleteInputs, env: InputEnv): DeleteInputs {
+  return validateAll<DeleteInputs>({
+    ...commonParsers(raw, env),
+    choice: () => parseChoice(raw),
+    maxDeletions: () => parseMaxDeletions(raw.maxDeletions),
+    dryRun: () => parseBoolean('dry-run', raw.dryRun, false),
+    onlyOffline: () => parseBoolean('only-offline', raw.onlyOffline, true),
+    busyTimeoutS: () => parseBusyTimeout(raw.busyTimeout),
+    missingOk: () => parseBoolean('missing-ok', raw.missingOk, true)
+  })
+}
+
+/** Exactly one way of choosing: names, or a selector (prefix and/or labels) of offline runners. */
+function parseChoice(raw: RawDeleteInputs): Choice {
+  const names = lines(raw.runnerName)
+  const labels = raw.labels
+    .split(/[,\n]/)
+    .map((label) => label.trim())
+    .filter(Boolean)
+  const selector = raw.namePrefix !== '' || labels.length > 0
+  if (names.length > 0 && selector) {
+    throw new InputError(
+      "Inputs 'runner-name' and 'name-prefix'/'labels' are both set. Choose runners one way: " +
+        "exact names in 'runner-name', or a selector ('name-prefix' and/or 'labels')."
+    )
+  }
+  if (!selector) return { by: 'names', names: parseNames(names) }
+  if (raw.onlyOffline === 'false' || raw.onlyOffline === 'False' || raw.onlyOffline === 'FALSE') {
+    throw new InputError(
+      "Input 'only-offline' is false, but a selector ('name-prefix', 'labels') only ever deletes " +
+        "offline runners. Remove 'only-offline', or name the runners in 'runner-name'."
+    )
+  }
+  const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix)
+  for (const label of labels) {
+    if (label.length > LABEL_MAX || CONTROL.test(label)) {
+      throw new InputError(
+        `Input 'labels' has ${quote(label)}: a label has no control characters and is at most ` +
+          `${LABEL_MAX} characters. Separate labels with commas or line breaks.`
+      )
+    }
+  }
+  return { by: 'selector', prefix, labels }
+}
+
+function parseNames(names: string[]): string[] {
+  if (names.length === 0) {
+    throw new InputError(
+      "Input 'runner-name' is empty and no selector is set. Set 'runner-name' to one or more " +
+        'runner names (one per line), exactly as ' +
+        "they appear in Settings > Actions > Runners, or select offline runners with 'name-prefix' " +
+        "and/or 'labels'."
+    )
+  }
+  const twice = names.find((name, index) => names.indexOf(name) !== index)
+  if (twice !== undefined) {
+    throw new InputError(`Input 'runner-name' lists ${quote(twice)} twice: give each name once.`)
+  }
+  return names.map((name) => checkName('runner-name', name))
+}
+
+function checkName(input: string, value: string): string {
+  if (value.length > RUNNER_NAME_MAX || CONTROL.test(value)) {
+    throw new InputError(
+      `Input '${input}' is ${quote(value)}: a runner name has no control characters (such as ` +
+        `a tab) and is at most ${RUNNER_NAME_MAX} characters.`
+    )
+  }
+  return value
+}
+
+/** One value per line, each trimmed; blank lines ignored. */
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+}
+
+function parseMaxDeletions(value: string): number {
+  if (value === '') return DEFAULT_MAX_DELETIONS
+  if (/^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_MAX_DELETIONS) {
+    return Number(value)
+  }
+  throw new InputError(
+    `Input 'max-deletions' is ${quote(value)}: give the most runners this step may delete, a ` +
+      `whole number from 1 to ${MAX_MAX_DELETIONS} (default ${DEFAULT_MAX_DELETIONS}).`
+  )
+}
+
+/** The YAML 1.2 booleans, as `core.getBooleanInput` reads them; '' takes the default. */
+function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(
+    `Input '${name}' is ${quote(value)}: give true or false (default ${fallback}).`
+  )
+}
+
+function parseBusyTimeout(value: string): number {
+  if (value === '') return 0
+  const seconds = Number(value)
+  if (/^\d+(?:\.\d+)?$/.test(value) && seconds <= MAX_BUSY_TIMEOUT_S) return seconds
+  throw new InputError(
+    `Input 'busy-timeout' is ${quote(value)}: give the seconds to keep trying while the runner ` +
+      `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`
+  )
+}

@@ -1,0 +1,111 @@
+import * as core from '@actions/core'
+import { log } from '../step/log.js'
+import { safeText } from '../step/text.js'
+import { publishSummary, runStep } from '../step/lifecycle.js'
+import { readCommonInputs, warnIfUnencrypted } from '../github/inputs.js'
+import { createClient } from '../github/client.js'
+import { messageOf } from '../step/errors.js'
+import { describeTarget } from '../github/target.js'
+import { chooseRunners, describeRunner, missingSentence } from './choose.js'
+import { deleteRunners, type Outcome } from './delete.js'
+import { listRunners } from './list.js'
+import { parseDeleteInputs } from './inputs.js'
+import { setOutputs, summarise } from './report.js'
+
+/**
+ * delete-runner: inputs -> target -> list every page once -> choose (names, or a selector of
+ * offline runners) -> refuse what is unsafe before any DELETE -> delete one at a time, paced ->
+ * outputs -> summary.
+ */
+export function run(): Promise<void> {
+  return runStep(async (cleanup) => {
+    const inputs = parseDeleteInputs(
+      {
+        ...readCommonInputs(),
+        runnerName: core.getInput('runner-name'),
+        namePrefix: core.getInput('name-prefix'),
+        labels: core.getInput('labels'),
+        maxDeletions: core.getInput('max-deletions'),
+        dryRun: core.getInput('dry-run'),
+        onlyOffline: core.getInput('only-offline'),
+        busyTimeout: core.getInput('busy-timeout'),
+        missingOk: core.getInput('missing-ok')
+      },
+      process.env
+    )
+    const { target, choice } = inputs
+    warnIfUnencrypted(inputs.apiUrl)
+    const where = describeTarget(target)
+    const single = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined
+    log.info(
+      single !== undefined
+        ? `Looking for runner '${safeText(single, 80)}' in ${where} at ${inputs.apiUrl}`
+        : `Listing the runners of ${where} at ${inputs.apiUrl}`
+    )
+    const prefix = choice.by === 'selector' ? choice.prefix : undefined
+    if (prefix !== undefined && /[*?[]/.test(prefix)) {
+      log.warning(
+        `'name-prefix' is '${safeText(prefix, 80)}': it is matched literally, as the ` +
+          "start of a name, not as a pattern ('spot-' selects spot-1, spot-2, ...)."
+      )
+    }
+    const client = await createClient({ ...inputs, log })
+    cleanup(client.close)
+
+    const { runners, pages } = await listRunners(client, target, { ...inputs, name: single })
+    if (single === undefined) log.info(`Listed ${runners.length} runners (${pages} pages)`)
+    const plan = chooseRunners(runners, choice, { ...inputs, where })
+    if (plan.refusals.length > 0) {
+      throw new Error(
+        plan.refusals.length === 1
+          ? (plan.refusals[0] as string)
+          : `Nothing was deleted:\n- ${plan.refusals.join('\n- ')}`
+      )
+    }
+    for (const name of plan.missing) {
+      log.info(`${missingSentence(name, runners, where)} Nothing to delete ('missing-ok' is true).`)
+    }
+    if (plan.skipped.length > 0) {
+      log.info(
+        `Skipped ${plan.skipped.length} matching runners that are not offline: ` +
+          plan.skipped.map(describeRunner).join(', ')
+      )
+    }
+    if (single !== undefined) {
+      for (const runner of plan.chosen) log.info(`Found runner ${describeRunner(runner)}`)
+    }
+
+    if (inputs.dryRun) {
+      plan.chosen.forEach((runner, index) =>
+        log.info(
+          `Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`
+        )
+      )
+    }
+    const outcomes = inputs.dryRun
+      ? plan.chosen.map((runner): Outcome => ({
+          runner,
+          deleted: false,
+          failed: false,
+          reason: 'dry run'
+        }))
+      : await deleteRunners(client, plan.chosen, { ...inputs, where, log })
+    const notDeleted = outcomes.filter((outcome) => outcome.failed)
+    // One name fails as it always has: with its own error, and no output.
+    if (single !== undefined && outcomes[0]?.error !== undefined) throw outcomes[0].error
+    setOutputs(outcomes, single !== undefined)
+    await publishSummary(() => summarise(outcomes, plan, { where, single, dryRun: inputs.dryRun }))
+    if (notDeleted.length > 0) {
+      const deleted = outcomes.filter((outcome) => outcome.deleted).length
+      throw new Error(
+        `Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +
+          notDeleted
+            .map(
+              (outcome) =>
+                `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`
+            )
+            .join('\n- ')
+      )
+    }
+  })
+}

@@ -1,3 +1,0 @@
-import { run } from './actions/remove-token.js'
-
-await run()
