@@ -3,8 +3,8 @@
  * inputs it needs and answers with the outputs its action.yml declares.
  */
 import { randomBytes } from 'node:crypto'
-import type { FakeWorld } from './fake-world.js'
-import type { ActionFake } from './workflow-job.js'
+import type { FakeWorld } from './fake-world.ts'
+import type { ActionFake } from './workflow-job.ts'
 
 const EXPIRES_AT = '2026-11-23T13:00:00.000Z'
 

@@ -6,24 +6,13 @@
  * See fake-host/README.md for what each fake models.
  */
 import { randomBytes } from 'node:crypto'
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
+import fs from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { RunnerMasker } from './runner-log.ts'
 
-const FAKES = fileURLToPath(new URL('./fake-host/', import.meta.url))
+const FAKES = join(import.meta.dirname, 'fake-host')
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
 const STUBS = ['ssh', 'sudo', 'uname']
 
@@ -42,24 +31,19 @@ export interface HostSpec {
   unreachable?: boolean
 }
 
-export interface CommandLine {
-  pid: number
-  argv: string[]
-}
-
 export class FakeWorld {
-  readonly dir = mkdtempSync(join(tmpdir(), 'recipe-world-'))
+  readonly dir = fs.mkdtempSync(join(tmpdir(), 'recipe-world-'))
   /** PATH for every step and host: the stand-ins, then the logging shims of system commands. */
   readonly path = `${this.dir}/stubs:${this.dir}/shims`
-  readonly github = join(this.dir, 'github')
-  private readonly secrets = new Set<string>()
+  private readonly secrets: string[] = []
+  private readonly masker = new RunnerMasker()
 
   constructor(hosts: HostSpec[]) {
-    for (const name of ['stubs', 'github', 'hosts']) mkdirSync(join(this.dir, name))
-    symlinkSync(shims(), join(this.dir, 'shims'))
-    writeFileSync(join(this.dir, 'argv.log'), '')
-    writeFileSync(join(this.github, 'remove-tokens'), '')
-    writeFileSync(join(this.github, 'runners'), '')
+    for (const name of ['stubs', 'github', 'hosts']) fs.mkdirSync(join(this.dir, name))
+    fs.symlinkSync(shims(), join(this.dir, 'shims'))
+    for (const file of ['argv.log', 'config.log', 'github/remove-tokens', 'github/runners']) {
+      fs.writeFileSync(join(this.dir, file), '')
+    }
     this.install('worker.sh', join(this.dir, 'worker.sh'))
     for (const stub of STUBS) this.install(stub, join(this.dir, 'stubs', stub))
     for (const host of hosts) this.addHost(host)
@@ -67,143 +51,114 @@ export class FakeWorld {
 
   /** Deletes the shims every world of this test file shared. */
   static removeShims(): void {
-    if (sharedShims) rmSync(sharedShims, { recursive: true, force: true })
+    if (sharedShims) fs.rmSync(sharedShims, { recursive: true, force: true })
     sharedShims = undefined
   }
 
-  hostHome(name: string): string {
-    return join(this.dir, 'hosts', name)
-  }
-
-  runnerDir(name: string): string {
-    return join(this.hostHome(name), 'actions-runner')
-  }
+  hostHome = (name: string) => join(this.dir, 'hosts', name)
+  runnerDir = (name: string) => join(this.hostHome(name), 'actions-runner')
+  private file = (path: string) => join(this.dir, path)
+  private lines = (path: string) =>
+    fs.readFileSync(this.file(path), 'utf8').split('\n').filter(Boolean)
 
   private addHost(spec: HostSpec): void {
     const { name, runnerId, runnerName, os = 'Linux', service = true, sudo = 'nopasswd' } = spec
     const home = this.hostHome(name)
     const runner = this.runnerDir(name)
     const fake = join(home, '.fake')
-    for (const dir of [join(runner, 'bin'), join(fake, 'systemd')])
-      mkdirSync(dir, { recursive: true })
-    writeFileSync(join(fake, 'os'), `${os}\n`)
-    writeFileSync(join(fake, 'sudo'), `${sudo}\n`)
-    if (spec.unreachable) writeFileSync(join(fake, 'unreachable'), '')
-    writeFileSync(join(fake, 'listener-running'), '')
-    writeFileSync(
-      join(runner, '.runner'),
-      JSON.stringify({ agentId: runnerId, agentName: runnerName, poolId: 1 }, null, 2)
-    )
-    writeFileSync(join(runner, '.credentials'), '{}\n')
+    const macOS = os === 'Darwin'
+    const unit = `actions.runner.octo-org.${runnerName}`
+    const plist = join(home, 'Library/LaunchAgents', `${unit}.plist`)
+    for (const dir of [join(runner, 'bin'), join(fake, 'systemd'), join(plist, '..')]) {
+      fs.mkdirSync(dir, { recursive: true })
+    }
+    const files: Record<string, string | false> = {
+      [join(fake, 'os')]: `${os}\n`,
+      [join(fake, 'sudo')]: `${sudo}\n`,
+      [join(fake, 'unreachable')]: spec.unreachable === true && '',
+      [join(fake, 'listener-running')]: '',
+      [join(runner, '.runner')]: JSON.stringify({ agentId: runnerId, agentName: runnerName }),
+      [join(runner, '.credentials')]: '{}\n',
+      [join(runner, 'bin', `actions.runner.${macOS ? 'plist' : 'service'}.template`)]: '',
+      [macOS ? plist : join(fake, 'systemd', `${unit}.service`)]: service && '',
+      [join(runner, '.service')]: service && `${macOS ? plist : `${unit}.service`}\n`
+    }
+    for (const [path, text] of Object.entries(files))
+      if (text !== false) fs.writeFileSync(path, text)
     const values = { __HOST__: home, __RUNNER__: runnerName }
     this.install('config.sh', join(runner, 'config.sh'), values)
-    const flavour = os === 'Darwin' ? 'macos' : 'linux'
-    this.install(`svc-${flavour}.sh`, join(runner, 'svc.sh'), values)
-    const template =
-      os === 'Darwin' ? 'actions.runner.plist.template' : 'actions.runner.service.template'
-    writeFileSync(join(runner, 'bin', template), '')
-    if (service) {
-      const unit = `actions.runner.octo-org.${runnerName}`
-      if (os === 'Darwin') {
-        const plist = join(home, 'Library/LaunchAgents', `${unit}.plist`)
-        mkdirSync(join(home, 'Library/LaunchAgents'), { recursive: true })
-        writeFileSync(plist, '')
-        writeFileSync(join(runner, '.service'), `${plist}\n`)
-      } else {
-        writeFileSync(join(fake, 'systemd', `${unit}.service`), '')
-        writeFileSync(join(runner, '.service'), `${unit}.service\n`)
-      }
-    }
-    appendFileSync(join(this.github, 'runners'), `${runnerId} ${runnerName} ${name}\n`)
+    this.install(`svc-${macOS ? 'macos' : 'linux'}.sh`, join(runner, 'svc.sh'), values)
+    this.registerGoneRunner(runnerId, runnerName, name)
   }
 
   /** Copies a fake into the world, with the world's paths written into it. */
   private install(fake: string, to: string, values: Record<string, string> = {}): void {
-    let text = readFileSync(join(FAKES, fake), 'utf8')
-    for (const [key, value] of Object.entries({
-      __WORLD__: this.dir,
-      __PATH__: this.path,
-      ...values
-    })) {
-      text = text.replaceAll(key, value)
-    }
-    writeFileSync(to, text)
-    chmodSync(to, 0o755)
+    const all = { __WORLD__: this.dir, __PATH__: this.path, ...values }
+    const text = fs.readFileSync(join(FAKES, fake), 'utf8')
+    fs.writeFileSync(
+      to,
+      text.replace(/__[A-Z]+__/g, (key) => all[key as keyof typeof all] ?? key)
+    )
+    fs.chmodSync(to, 0o755)
   }
 
   /** A secret the world hands out: masked in every text a test shows. */
   secret(prefix: string): string {
     const value = `${prefix}${randomBytes(12).toString('hex').toUpperCase()}`
-    this.secrets.add(value)
+    this.secrets.push(value)
+    this.masker.add(value)
     return value
   }
 
   /** The fake GitHub issues a remove token (valid for config.sh remove). */
   issueRemoveToken(): string {
     const token = this.secret('AREMOVE')
-    appendFileSync(join(this.github, 'remove-tokens'), `${token}\n`)
+    fs.appendFileSync(this.file('github/remove-tokens'), `${token}\n`)
     return token
   }
 
   /** Every remove token the fake GitHub issued, in order. */
-  issuedRemoveTokens(): string[] {
-    return readFileSync(join(this.github, 'remove-tokens'), 'utf8').split('\n').filter(Boolean)
-  }
-
+  issuedRemoveTokens = () => this.lines('github/remove-tokens')
   /** Every secret handed out: tokens, keys, the values of `secrets.*`. */
-  knownSecrets(): string[] {
-    return [...this.secrets]
-  }
+  knownSecrets = () => [...this.secrets]
+  mask = (text: string) => this.masker.mask(text)
+  /** What the fake config.sh did, one line per call. */
+  configLog = () => this.lines('config.log')
+  /** GitHub reports a runner online while its listener runs. */
+  isOnline = (host: string) => fs.existsSync(join(this.hostHome(host), '.fake/listener-running'))
 
-  /** A runner GitHub still lists whose host no longer exists (so it is offline). */
+  /** A runner GitHub lists; with no host made for it, a runner whose host is gone (offline). */
   registerGoneRunner(id: number, name: string, host: string): void {
-    appendFileSync(join(this.github, 'runners'), `${id} ${name} ${host}\n`)
+    fs.appendFileSync(this.file('github/runners'), `${id} ${name} ${host}\n`)
   }
 
   registeredRunners(): { id: number; name: string; host: string }[] {
-    return readFileSync(join(this.github, 'runners'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [id, name, host] = line.split(' ')
-        return { id: Number(id), name: name as string, host: host as string }
-      })
-  }
-
-  /** GitHub reports a runner online while its listener runs. */
-  isOnline(host: string): boolean {
-    return existsSync(join(this.hostHome(host), '.fake', 'listener-running'))
+    return this.lines('github/runners').map((line) => {
+      const [id, name = '', host = ''] = line.split(' ')
+      return { id: Number(id), name, host }
+    })
   }
 
   deleteRegistration(id: number): void {
-    const kept = this.registeredRunners().filter((runner) => runner.id !== id)
-    writeFileSync(
-      join(this.github, 'runners'),
-      kept.map(({ id, name, host }) => `${id} ${name} ${host}\n`).join('')
-    )
+    const kept = this.lines('github/runners').filter((line) => !line.startsWith(`${id} `))
+    fs.writeFileSync(this.file('github/runners'), kept.map((line) => `${line}\n`).join(''))
   }
 
   /** Installed as a service: the `.service` marker, the systemd unit or the launchd plist. */
   serviceInstalled(host: string): boolean {
     const home = this.hostHome(host)
-    const units = [
-      ...readdirSync(join(home, '.fake', 'systemd')),
-      ...(existsSync(join(home, 'Library/LaunchAgents'))
-        ? readdirSync(join(home, 'Library/LaunchAgents'))
-        : [])
-    ]
-    return existsSync(join(this.runnerDir(host), '.service')) || units.length > 0
+    const units = ['.fake/systemd', 'Library/LaunchAgents'].flatMap((dir) =>
+      fs.readdirSync(join(home, dir))
+    )
+    return fs.existsSync(join(this.runnerDir(host), '.service')) || units.length > 0
   }
 
-  /** Every command line started in the world, in order: argv.log holds pid, argc, argv (NUL-separated). */
-  commandLines(): CommandLine[] {
-    const fields = readFileSync(join(this.dir, 'argv.log'), 'utf8').split('\0')
-    const lines: CommandLine[] = []
-    for (let at = 0; at + 1 < fields.length;) {
-      const pid = Number(fields[at])
-      const argc = Number(fields[at + 1])
-      lines.push({ pid, argv: fields.slice(at + 2, at + 2 + argc) })
-      at += 2 + argc
+  /** Every command line started in the world, in order (argv.log: argc, argv, NUL-separated). */
+  commandLines(): string[][] {
+    const fields = fs.readFileSync(this.file('argv.log'), 'utf8').split('\0')
+    const lines: string[][] = []
+    for (let at = 0; at + 1 < fields.length; at += 1 + Number(fields[at])) {
+      lines.push(fields.slice(at + 1, at + 1 + Number(fields[at])))
     }
     return lines
   }
@@ -211,31 +166,14 @@ export class FakeWorld {
   /** The command lines that hold `value`, masked. */
   commandLinesHolding(value: string): string[] {
     return this.commandLines()
-      .filter(({ argv }) => argv.some((arg) => arg.includes(value)))
-      .map(({ argv }) => this.mask(argv.join(' ')))
-  }
-
-  /** What the fake config.sh did, one line per call. */
-  configLog(): string[] {
-    const path = join(this.dir, 'config.log')
-    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []
-  }
-
-  mask(text: string): string {
-    let masked = text
-    for (const secret of this.secrets) masked = masked.replaceAll(secret, '***')
-    return masked
-  }
-
-  /** Processes started in this world that still run (they carry FAKE_WORLD in their environment). */
-  livingProcesses(): number[] {
-    return processesWhoseEnvironmentHas(`FAKE_WORLD=${this.dir}`)
+      .filter((argv) => argv.some((arg) => arg.includes(value)))
+      .map((argv) => this.mask(argv.join(' ')))
   }
 
   /** Waits until every process of the world has ended by itself; false when some still run. */
   async settle(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs
-    while (this.livingProcesses().length > 0) {
+    while (processesWhoseEnvironmentHas(`FAKE_WORLD=${this.dir}`).length > 0) {
       if (Date.now() > deadline) return false
       await sleep(50)
     }
@@ -244,8 +182,8 @@ export class FakeWorld {
 
   /** Ends whatever still runs, then deletes the world. */
   remove(): void {
-    for (const pid of this.livingProcesses()) killQuietly(pid)
-    rmSync(this.dir, { recursive: true, force: true })
+    for (const pid of processesWhoseEnvironmentHas(`FAKE_WORLD=${this.dir}`)) killQuietly(pid)
+    fs.rmSync(this.dir, { recursive: true, force: true })
   }
 }
 
@@ -254,33 +192,29 @@ let sharedShims: string | undefined
 /** One logging shim per command on the system PATH, made once: thousands of links take a while. */
 function shims(): string {
   if (sharedShims) return sharedShims
-  const dir = mkdtempSync(join(tmpdir(), 'recipe-shims-'))
+  const dir = fs.mkdtempSync(join(tmpdir(), 'recipe-shims-'))
   const shim = join(dir, '.shim.sh')
-  writeFileSync(shim, readFileSync(join(FAKES, 'shim.sh')))
-  chmodSync(shim, 0o755)
-  const names = new Set(SYSTEM_DIRS.flatMap((path) => (existsSync(path) ? readdirSync(path) : [])))
-  for (const name of names) if (!STUBS.includes(name)) symlinkSync(shim, join(dir, name))
-  sharedShims = dir
-  return dir
+  fs.copyFileSync(join(FAKES, 'shim.sh'), shim)
+  fs.chmodSync(shim, 0o755)
+  const names = new Set(
+    SYSTEM_DIRS.flatMap((path) => (fs.existsSync(path) ? fs.readdirSync(path) : []))
+  )
+  for (const name of names) if (!STUBS.includes(name)) fs.symlinkSync(shim, join(dir, name))
+  return (sharedShims = dir)
 }
 
-/** Pids of the processes whose environment holds `entry` (NAME=value), read from /proc. */
+/** Pids of the processes whose environment holds `entry` (NAME=value), read from /proc (Linux). */
 export function processesWhoseEnvironmentHas(entry: string): number[] {
-  if (!existsSync('/proc/self/environ')) {
-    throw new Error('The recipe tests read process environments from /proc: run them on Linux.')
-  }
-  const found: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
+  return fs.readdirSync('/proc').flatMap((name) => {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) return []
     try {
-      if (readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)) {
-        found.push(Number(name))
-      }
+      return fs.readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)
+        ? [Number(name)]
+        : []
     } catch {
-      // The process ended meanwhile, or is not ours.
+      return [] // The process ended meanwhile, or is not ours.
     }
-  }
-  return found
+  })
 }
 
 export function killQuietly(pid: number): void {

@@ -8,10 +8,10 @@
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import {
   appendFileSync,
   closeSync,
-  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -19,10 +19,11 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import { data } from '@actions/expressions'
 import { truthy } from '@actions/expressions/result'
 import { parse } from 'yaml'
-import { killQuietly, processesWhoseEnvironmentHas, type FakeWorld } from './fake-world.js'
+import { killQuietly, processesWhoseEnvironmentHas, type FakeWorld } from './fake-world.ts'
+import { evaluateExpression, evaluateTemplate, parseOutputFile } from './run-action.ts'
 
 /** Plays a `uses:` step: gets its evaluated `with:` inputs, returns its outputs or throws. */
 export type ActionFake = (inputs: Record<string, string>) => Record<string, string>
@@ -40,8 +41,6 @@ export interface JobRun {
   needs?: Record<string, { result: string; outputs: Record<string, string> }>
   /** The fake host whose runner runs the job; a GitHub-hosted runner when absent. */
   host?: string
-  /** Longest a step may run here, whatever its timeout-minutes. */
-  stepTimeoutMs?: number
   /** Called after the last step, before the job's processes end. */
   onJobEnd?: () => void
 }
@@ -51,7 +50,7 @@ export interface StepRecord {
   name: string
   outcome: 'success' | 'failure' | 'skipped'
   outputs: Record<string, string>
-  /** What the step printed (stdout then stderr), or why its fake failed. */
+  /** What the step printed (stdout then stderr), masked, or why its fake failed. */
   log: string
   /** A `run:` step's exit code (143: cancelled, the runner's service stopped under it). */
   exitCode?: number
@@ -65,269 +64,192 @@ export interface JobRecord {
   orphansKilled: number[]
 }
 
+type Env = Record<string, unknown>
 interface Step {
   id?: string
   name?: string
   if?: string | boolean
   uses?: string
-  with?: Record<string, unknown>
+  with?: Env
   run?: string
-  env?: Record<string, unknown>
+  env?: Env
   'continue-on-error'?: boolean
 }
 
-interface Job {
-  env?: Record<string, unknown>
-  steps: Step[]
-  outputs?: Record<string, string>
-}
-
-const CONTEXTS = [
-  'github',
-  'inputs',
-  'secrets',
-  'steps',
-  'matrix',
-  'needs',
-  'env',
-  'runner',
-  'job',
-  'vars'
-]
-const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/
+/** Longest a step may run here, whatever its timeout-minutes. */
+const STEP_TIMEOUT_MS = 20_000
 
 export async function runJob(run: JobRun): Promise<JobRecord> {
   const workflow = parse(run.workflow) as {
-    env?: Record<string, unknown>
-    jobs: Record<string, Job>
+    env?: Env
+    jobs: Record<string, { env?: Env; steps: Step[]; outputs?: Record<string, string> }>
   }
   const job = workflow.jobs[run.job]
   if (!job) throw new Error(`The workflow has no job '${run.job}'`)
   const { world } = run
   const jobDir = join(world.dir, 'jobs', `${run.job}-${randomBytes(4).toString('hex')}`)
-  mkdirSync(jobDir, { recursive: true })
   const home = run.host ? world.hostHome(run.host) : join(world.dir, 'github-hosted-home')
   const work = run.host
     ? join(world.runnerDir(run.host), '_work')
     : join(world.dir, 'github-hosted-work')
-  const workspace = join(work, 'repo', 'repo')
-  const runnerTemp = join(work, '_temp')
-  for (const dir of [home, workspace, runnerTemp]) mkdirSync(dir, { recursive: true })
+  const [workspace, temp] = [join(work, 'repo', 'repo'), join(work, '_temp')]
+  for (const dir of [jobDir, home, workspace, temp]) mkdirSync(dir, { recursive: true })
   const trackingId = `github_${randomBytes(8).toString('hex')}`
-  const hostOs = run.host ? readFileSync(join(home, '.fake', 'os'), 'utf8').trim() : 'Linux'
-  const runnerOs = hostOs === 'Darwin' ? 'macOS' : 'Linux'
+  const macOS = run.host && readFileSync(join(home, '.fake', 'os'), 'utf8').trim() === 'Darwin'
   const jobEnded = join(jobDir, 'job-ended')
-
-  const steps: Record<
-    string,
-    { outputs: Record<string, string>; outcome: string; conclusion: string }
-  > = {}
+  const steps: Record<string, Pick<StepRecord, 'outputs' | 'outcome'> & { conclusion: string }> = {}
   const records: StepRecord[] = []
-  const workers: Promise<void>[] = []
-  const workerPids: number[] = []
+  const workers: { pid: number; exited: Promise<unknown> }[] = []
   let failed = false
 
-  const context = (env: Record<string, string>) =>
-    toExpressionData({
-      github: {
-        repository: 'octo-org/octo-repo',
-        repository_owner: 'octo-org',
-        api_url: 'https://api.github.com',
-        workspace,
-        run_id: '1',
-        run_attempt: '1'
-      },
-      inputs: run.inputs ?? {},
-      secrets: run.secrets ?? {},
-      matrix: run.matrix ?? {},
-      needs: run.needs ?? {},
-      steps,
-      env,
-      runner: { os: runnerOs, temp: runnerTemp },
-      job: { status: failed ? 'failure' : 'success' },
-      vars: {}
+  const contexts = (env: Record<string, string>) => ({
+    github: {
+      repository: 'octo-org/octo-repo',
+      repository_owner: 'octo-org',
+      api_url: 'https://api.github.com',
+      workspace,
+      run_id: '1',
+      run_attempt: '1'
+    },
+    inputs: run.inputs ?? {},
+    secrets: run.secrets ?? {},
+    matrix: run.matrix ?? {},
+    needs: run.needs ?? {},
+    steps,
+    env,
+    runner: { os: macOS ? 'macOS' : 'Linux', temp },
+    job: { status: failed ? 'failure' : 'success' },
+    vars: {}
+  })
+  const statusFunctions = new Map(
+    Object.entries({
+      success: (): boolean => !failed,
+      failure: (): boolean => failed,
+      always: (): boolean => true,
+      cancelled: (): boolean => false
+    }).map(([name, value]) => {
+      const call = () => new data.BooleanData(value())
+      return [name, { name, minArgs: 0, maxArgs: 0, call }]
     })
-  const statusFunctions = new Map([
-    ['success', statusFunction('success', () => !failed)],
-    ['failure', statusFunction('failure', () => failed)],
-    ['always', statusFunction('always', () => true)],
-    ['cancelled', statusFunction('cancelled', () => false)]
-  ])
-  const evaluate = (expression: string, env: Record<string, string>) => {
-    const { tokens } = new Lexer(expression).lex()
-    const parsed = new Parser(tokens, CONTEXTS, [...statusFunctions.values()]).parse()
-    return new Evaluator(parsed, context(env), statusFunctions).evaluate()
-  }
-  const substitute = (text: unknown, env: Record<string, string>) =>
-    String(text).replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
-      evaluate(expression, env).coerceString()
-    )
-  const evaluateEnv = (values: Record<string, unknown> | undefined, env: Record<string, string>) =>
+  )
+  const evaluateEnv = (values: Env | undefined, env: Record<string, string>) =>
     Object.fromEntries(
-      Object.entries(values ?? {}).map(([key, value]) => [key, substitute(value, env)])
+      Object.entries(values ?? {}).map(([k, v]) => [k, evaluateTemplate(String(v), contexts(env))])
     )
 
   const workflowEnv = evaluateEnv(workflow.env, {})
   const jobEnv = { ...workflowEnv, ...evaluateEnv(job.env, workflowEnv) }
 
   for (const [index, step] of job.steps.entries()) {
-    const name = substitute(step.name ?? step.uses ?? `Run ${index + 1}`, jobEnv)
+    const name = evaluateTemplate(step.name ?? step.uses ?? `Run ${index + 1}`, contexts(jobEnv))
     const condition = String(step.if ?? 'success()').replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1')
-    const guarded = STATUS_FUNCTIONS.test(condition) ? condition : `success() && (${condition})`
-    if (!truthy(evaluate(guarded, jobEnv))) {
+    const guarded = /\b(success|failure|always|cancelled)\s*\(/.test(condition)
+      ? condition
+      : `success() && (${condition})`
+    if (!truthy(evaluateExpression(guarded, contexts(jobEnv), statusFunctions))) {
       records.push({ id: step.id, name, outcome: 'skipped', outputs: {}, log: '' })
       if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' }
       continue
     }
     const stepEnv = { ...jobEnv, ...evaluateEnv(step.env, jobEnv) }
-    let outcome: StepRecord['outcome'] = 'success'
-    let outputs: Record<string, string> = {}
-    let log = ''
-    let exitCode: number | undefined
+    let record: Omit<StepRecord, 'name' | 'id'> = { outcome: 'success', outputs: {}, log: '' }
     if (step.uses) {
-      const action = step.uses.replace(/@.*$/, '')
-      const fake = run.actions[action]
+      const fake = run.actions[step.uses.replace(/@.*$/, '')]
       if (!fake) throw new Error(`No fake for 'uses: ${step.uses}'`)
       try {
-        outputs = fake(evaluateEnv(step.with, stepEnv))
+        record.outputs = fake(evaluateEnv(step.with, stepEnv))
       } catch (error) {
-        outcome = 'failure'
-        log = (error as Error).message
+        record = { outcome: 'failure', outputs: {}, log: (error as Error).message }
       }
     } else {
       const script = join(jobDir, `step-${index}.sh`)
-      const githubOutput = join(jobDir, `step-${index}.output`)
-      writeFileSync(script, substitute(step.run, stepEnv))
-      writeFileSync(githubOutput, '')
-      const env = {
+      writeFileSync(script, evaluateTemplate(String(step.run), contexts(stepEnv)))
+      writeFileSync(`${script}.output`, '')
+      const worker = startWorker(script, jobEnded, workspace, {
         ...stepEnv,
         HOME: home,
         PATH: world.path,
         LANG: 'C.UTF-8',
         CI: 'true',
         GITHUB_ACTIONS: 'true',
-        GITHUB_OUTPUT: githubOutput,
+        GITHUB_OUTPUT: `${script}.output`,
         GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: runnerTemp,
-        RUNNER_OS: runnerOs,
+        RUNNER_TEMP: temp,
+        RUNNER_OS: macOS ? 'macOS' : 'Linux',
         RUNNER_TRACKING_ID: trackingId,
         FAKE_WORLD: world.dir
+      })
+      workers.push(worker)
+      if (run.host) appendFileSync(join(home, '.fake', 'job-workers'), `${worker.pid}\n`)
+      const exitCode = await worker.exitCode
+      const printed = ['out', 'err'].map((stream) => readFileSync(`${script}.${stream}`, 'utf8'))
+      if (exitCode === undefined) printed.push('\n(the step ran longer than the test allows)')
+      record = {
+        outcome: exitCode === 0 ? 'success' : 'failure',
+        outputs: parseOutputFile(readFileSync(`${script}.output`, 'utf8')),
+        log: printed.join(''),
+        exitCode
       }
-      const { status, finished } = await startStep(
-        script,
-        jobEnded,
-        workspace,
-        env,
-        run.stepTimeoutMs ?? 20_000
-      )
-      workers.push(finished)
-      workerPids.push(status.pid)
-      if (run.host) appendFileSync(join(home, '.fake', 'job-workers'), `${status.pid}\n`)
-      exitCode = await status.code
-      outcome = exitCode === 0 ? 'success' : 'failure'
-      outputs = readOutputs(githubOutput)
-      log = [readFileSync(`${script}.out`, 'utf8'), readFileSync(`${script}.err`, 'utf8')].join('')
-      if (exitCode === undefined) log += `\n(the step ran longer than the test allows)`
     }
+    const { outcome, outputs } = record
     const conclusion = outcome === 'failure' && step['continue-on-error'] ? 'success' : outcome
     if (conclusion === 'failure') failed = true
     if (step.id) steps[step.id] = { outputs, outcome, conclusion }
-    records.push({ id: step.id, name, outcome, outputs, log: world.mask(log), exitCode })
+    records.push({ id: step.id, name, ...record, log: world.mask(record.log) })
   }
 
-  const outputs = Object.fromEntries(
-    Object.entries(job.outputs ?? {}).map(([key, value]) => [key, substitute(value, jobEnv)])
-  )
+  const outputs = evaluateEnv(job.outputs, jobEnv)
   run.onJobEnd?.()
-  const orphansKilled = await cleanUpOrphans(trackingId, workerPids)
+  const orphansKilled = await cleanUpOrphans(
+    trackingId,
+    workers.map(({ pid }) => pid)
+  )
   writeFileSync(jobEnded, '')
-  await Promise.all(workers)
+  await Promise.all(workers.map(({ exited }) => exited))
   return { result: failed ? 'failure' : 'success', steps: records, outputs, orphansKilled }
 }
 
 /**
- * What Runner.Worker does as it finishes a job (JobExtension.FinalizeJob, after post steps and
- * log uploads): kill every process whose environment carries the job's RUNNER_TRACKING_ID,
- * itself aside. Processes a step started just before it ended get a moment first, as they
- * would on a runner, to become what they will be (e.g. to exec past `env -u`).
+ * What Runner.Worker does as it finishes a job (JobExtension.FinalizeJob): kill every process
+ * whose environment carries the job's RUNNER_TRACKING_ID, itself aside. The runner cleans up well
+ * after a step's shell exits: a process a step left mid-exec (nohup, env, bash) gets a moment to
+ * settle first, so that it is seen with the environment it will keep.
  */
 async function cleanUpOrphans(trackingId: string, workerPids: number[]): Promise<number[]> {
   const tracked = () =>
     processesWhoseEnvironmentHas(`RUNNER_TRACKING_ID=${trackingId}`).filter(
       (pid) => !workerPids.includes(pid)
     )
-  // The runner cleans up well after a step's shell exits; let a process it left mid-exec (nohup,
-  // env, bash) settle first, so that it is seen with the environment it will keep.
   await sleep(300)
   const deadline = Date.now() + 1_000
-  let orphans = tracked()
-  while (orphans.length > 0 && Date.now() < deadline) {
-    await sleep(50)
-    orphans = tracked()
-  }
+  while (tracked().length > 0 && Date.now() < deadline) await sleep(50)
+  const orphans = tracked()
   for (const pid of orphans) killQuietly(pid)
   return orphans
 }
 
 /**
- * Starts worker.sh for one step. `code` resolves with the step's exit code (undefined when it
- * ran too long: its process group is then killed); `finished` when the worker has exited.
+ * Starts worker.sh for one step, in its own process group. `exitCode` resolves with the step's
+ * exit code, which the worker writes to fd 3 (undefined when the step ran too long: its process
+ * group is then killed); `exited` once the worker has exited, after the job.
  */
-async function startStep(
-  script: string,
-  jobEnded: string,
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number
-) {
-  const out = openSync(`${script}.out`, 'w')
-  const err = openSync(`${script}.err`, 'w')
+function startWorker(script: string, jobEnded: string, cwd: string, env: Record<string, string>) {
+  const [out, err] = ['out', 'err'].map((stream) => openSync(`${script}.${stream}`, 'w'))
   const worker = spawn(join(env.FAKE_WORLD as string, 'worker.sh'), [script, jobEnded], {
     cwd,
     env,
-    stdio: ['ignore', out, err],
+    stdio: ['ignore', out, err, 'pipe'],
     detached: true
   })
-  closeSync(out)
-  closeSync(err)
-  const finished = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-  const code = (async () => {
-    const deadline = Date.now() + timeoutMs
-    while (!existsSync(`${script}.rc`)) {
-      if (Date.now() > deadline) {
-        killQuietly(-(worker.pid as number))
-        return undefined
-      }
-      await sleep(20)
-    }
-    return Number(readFileSync(`${script}.rc`, 'utf8'))
+  for (const fd of [out, err]) closeSync(fd as number)
+  const pid = worker.pid as number
+  const exited = once(worker, 'exit')
+  const exitCode = (async () => {
+    const timer = setTimeout(() => killQuietly(-pid), STEP_TIMEOUT_MS)
+    let written = ''
+    for await (const chunk of worker.stdio[3] as NodeJS.ReadableStream) written += String(chunk)
+    clearTimeout(timer)
+    return written.trim() === '' ? undefined : Number(written)
   })()
-  return { status: { pid: worker.pid as number, code }, finished }
-}
-
-/** Reads GITHUB_OUTPUT: `name=value` lines and `name<<DELIMITER` blocks. */
-function readOutputs(path: string): Record<string, string> {
-  const lines = readFileSync(path, 'utf8').split('\n')
-  const outputs: Record<string, string> = {}
-  for (let at = 0; at < lines.length; at++) {
-    const line = lines[at] as string
-    const block = /^([^=<]+)<<(.+)$/.exec(line)
-    if (block) {
-      const end = lines.indexOf(block[2] as string, at + 1)
-      if (end < 0) throw new Error(`GITHUB_OUTPUT: '${block[1]}' has no closing ${block[2]}`)
-      outputs[block[1] as string] = lines.slice(at + 1, end).join('\n')
-      at = end
-    } else if (line.includes('=')) {
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-    }
-  }
-  return outputs
-}
-
-function statusFunction(name: string, value: () => boolean) {
-  return { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) }
-}
-
-function toExpressionData(value: unknown): data.Dictionary {
-  return JSON.parse(JSON.stringify(value), data.reviver) as data.Dictionary
+  return { pid, exited, exitCode }
 }

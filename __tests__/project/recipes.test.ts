@@ -9,9 +9,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { fakeActions } from '../harness/fake-actions.js'
-import { FakeWorld, type HostSpec } from '../harness/fake-world.js'
-import { runJob, type JobRecord } from '../harness/workflow-job.js'
+import { fakeActions } from '../harness/fake-actions.ts'
+import { FakeWorld, type HostSpec } from '../harness/fake-world.ts'
+import { runJob, type JobRecord } from '../harness/workflow-job.ts'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const recipe = (name: string) => readFileSync(join(REPO_ROOT, 'examples', `${name}.yml`), 'utf8')
@@ -81,7 +81,7 @@ function expectResult(job: JobRecord, result: JobRecord['result']) {
 /** No secret of the world (tokens, keys) was on any command line, and the log is not empty. */
 function expectNoSecretOnACommandLine() {
   const lines = world.commandLines()
-  expect(lines.map(({ argv }) => argv[0])).toEqual(expect.arrayContaining(['config.sh']))
+  expect(lines.map((argv) => argv[0])).toEqual(expect.arrayContaining(['config.sh']))
   for (const secret of world.knownSecrets()) expect(world.commandLinesHolding(secret)).toEqual([])
 }
 
@@ -91,7 +91,7 @@ function expectDeregistered(host: HostSpec) {
   expect(world.serviceInstalled(host.name)).toBe(false)
   expect(existsSync(join(world.runnerDir(host.name), '.runner'))).toBe(false)
   expect(world.configLog()).toEqual([`remove: runner ${host.runnerId} deregistered (token by env)`])
-  const calls = world.commandLines().map(({ argv }) => argv)
+  const calls = world.commandLines()
   const called = (command: string) =>
     calls.filter(([name]) => name === command).map((argv) => argv.join(' '))
   const order = calls.map((argv) => argv.join(' '))

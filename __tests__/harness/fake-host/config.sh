@@ -2,7 +2,7 @@
 # Fake of the runner's config.sh, `remove` only, as actions/runner 2.336 behaves (see README.md).
 # The outcome goes to __WORLD__/config.log: how the token came (flag, env or none), never
 # the token itself.
-printf '%s\0' "$$" "$(($# + 1))" config.sh "$@" >> __WORLD__/argv.log
+printf '%s\0' "$(($# + 1))" config.sh "$@" >> __WORLD__/argv.log
 PATH=/usr/bin:/bin # the fake's own commands stay out of the log
 cd "$(dirname "$0")" || exit 1
 github=__WORLD__/github

@@ -3,7 +3,7 @@
 # world's shims directory links to one shared set of these; the path it was run by names
 # the world: WORLD/shims/NAME.
 name=${0##*/}
-printf '%s\0' "$$" "$(($# + 1))" "$name" "$@" >> "${0%/shims/*}/argv.log"
+printf '%s\0' "$(($# + 1))" "$name" "$@" >> "${0%/shims/*}/argv.log"
 for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
   if [ -x "$dir/$name" ]; then exec "$dir/$name" "$@"; fi
 done

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fake of svc.sh for systemd (actions/runner src/Misc/layoutbin/systemd.svc.sh.template).
-printf '%s\0' "$$" "$(($# + 1))" svc.sh "$@" >> __WORLD__/argv.log
+printf '%s\0' "$(($# + 1))" svc.sh "$@" >> __WORLD__/argv.log
 PATH=/usr/bin:/bin # the fake's own commands stay out of the log
 SVC_NAME=actions.runner.octo-org.__RUNNER__.service
 UNIT_PATH=__HOST__/.fake/systemd/$SVC_NAME
