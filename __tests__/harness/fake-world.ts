@@ -87,7 +87,7 @@ export class FakeWorld {
       if (text !== false) fs.writeFileSync(path, text)
     const values = { __HOST__: home, __RUNNER__: runnerName }
     this.install('config.sh', join(runner, 'config.sh'), values)
-    this.install(`svc-${macOS ? 'macos' : 'linux'}.sh`, join(runner, 'svc.sh'), values)
+    this.install('svc.sh', join(runner, 'svc.sh'), values)
     this.registerGoneRunner(runnerId, runnerName, name)
   }
 

@@ -117,15 +117,12 @@ export function renderLog(output: string | OutputChunk[], debug: boolean): Rende
   return { log: shown.join('\n'), masked, commands }
 }
 
-const DATA: [string, string][] = [
-  ['%0D', '\r'],
-  ['%0A', '\n'],
-  ['%25', '%']
-]
-const PROPERTY: [string, string][] = [...DATA.slice(0, 2), ['%3A', ':'], ['%2C', ','], ['%25', '%']]
-const LEGACY: [string, string][] = [['%3B', ';'], ...DATA.slice(0, 2), ['%5D', ']'], ['%25', '%']]
-const unescape = (text: string, mappings: [string, string][]) =>
-  mappings.reduce((value, [escaped, plain]) => value.split(escaped).join(plain), text)
+/** The escapes each part of a command undoes, in one pass (ActionCommand.cs). */
+const [DATA, PROPERTY, LEGACY] = ['%0D %0A %25', '%0D %0A %3A %2C %25', '%3B %0D %0A %5D %25']
+const unescape = (text: string, codes: string) =>
+  text.replace(/%(0D|0A|25|3A|2C|3B|5D)/g, (code) =>
+    codes.includes(code) ? decodeURIComponent(code) : code
+  )
 
 /** ActionCommand.TryParseV2, then the legacy TryParse; undefined when the line is no command. */
 export function parseCommand(
@@ -255,16 +252,16 @@ export function leakForms(secret: string): { kind: string; form: string }[] {
 export function expectNoLeakIn(places: Record<string, string>, secrets: string[]): void {
   const hide = new RunnerMasker()
   for (const secret of secrets) for (const { form } of leakForms(secret)) hide.add(form)
-  secrets.forEach((secret, index) => {
+  for (const [index, secret] of secrets.entries()) {
     for (const { kind, form } of leakForms(secret)) {
       for (const [place, text] of Object.entries(places)) {
         const at = text.indexOf(form)
-        if (at < 0) continue
-        const around = `${text.slice(Math.max(0, at - 60), at)}[HERE]${text.slice(at + form.length, at + form.length + 60)}`
-        throw new Error(`${place} shows secret ${index + 1} (${kind}): ${hide.mask(around)}`)
+        const around = `${text.slice(Math.max(0, at - 60), at)}[HERE]${text.slice(at + form.length).slice(0, 60)}`
+        if (at >= 0)
+          throw new Error(`${place} shows secret ${index + 1} (${kind}): ${hide.mask(around)}`)
       }
     }
-  })
+  }
 }
 
 /**
@@ -272,15 +269,16 @@ export function expectNoLeakIn(places: Record<string, string>, secrets: string[]
  * the log, the summary, and every output but the minted token's own (`token`).
  */
 export function expectNoLeak(run: ActionRun, secrets: string[]): void {
+  const stdout = run.stdout.split(/\r\n|\r|\n/).filter((line) => !isMask(line))
   const outputs = Object.entries(run.outputs).filter(([name]) => name !== 'token')
+  const places = {
+    stdout: stdout.join('\n'),
+    stderr: run.stderr,
+    log: run.log,
+    summary: run.summary
+  }
   expectNoLeakIn(
-    {
-      stdout: shownLines(run, 'stdout').join('\n'),
-      stderr: run.stderr,
-      log: run.log,
-      summary: run.summary,
-      ...Object.fromEntries(outputs.map(([name, value]) => [`output ${name}`, value]))
-    },
+    { ...places, ...Object.fromEntries(outputs.map(([name, value]) => [`output ${name}`, value])) },
     secrets
   )
 }
@@ -293,10 +291,9 @@ export function expectMaskedFirst(
   run: ActionRun,
   secrets: string[],
   { beforeAnyOutput = false } = {}
-): void {
+) {
   const lines = outputLines(run.output)
-  const isMask = (line: string) => parseCommand(line)?.name === 'add-mask'
-  secrets.forEach((secret, index) => {
+  for (const [index, secret] of secrets.entries()) {
     const maskAt = lines.findIndex(
       ({ line }) => isMask(line) && parseCommand(line)?.data === secret
     )
@@ -305,13 +302,9 @@ export function expectMaskedFirst(
     if (beforeAnyOutput && early.length > 0) {
       throw new Error(`secret ${index + 1} is masked after ${early.length} other line(s)`)
     }
-    expectNoLeakIn(
-      Object.fromEntries(early.map(({ stream, line }, at) => [`${stream} line ${at + 1}`, line])),
-      [secret]
-    )
-  })
+    const places = early.map(({ stream, line }, at) => [`${stream} line ${at + 1}`, line])
+    expectNoLeakIn(Object.fromEntries(places), [secret])
+  }
 }
 
-/** The lines of a stream that the runner shows (all but the `::add-mask::` commands it consumes). */
-const shownLines = (run: ActionRun, stream: Stream) =>
-  run[stream].split(/\r\n|\r|\n/).filter((line) => parseCommand(line)?.name !== 'add-mask')
+const isMask = (line: string) => parseCommand(line)?.name === 'add-mask'

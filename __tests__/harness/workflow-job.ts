@@ -103,14 +103,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
   let failed = false
 
   const contexts = (env: Record<string, string>) => ({
-    github: {
-      repository: 'octo-org/octo-repo',
-      repository_owner: 'octo-org',
-      api_url: 'https://api.github.com',
-      workspace,
-      run_id: '1',
-      run_attempt: '1'
-    },
+    github: { repository: 'octo-org/octo-repo', repository_owner: 'octo-org', workspace },
     inputs: run.inputs ?? {},
     secrets: run.secrets ?? {},
     matrix: run.matrix ?? {},
@@ -118,16 +111,16 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
     steps,
     env,
     runner: { os: macOS ? 'macOS' : 'Linux', temp },
-    job: { status: failed ? 'failure' : 'success' },
-    vars: {}
+    job: { status: failed ? 'failure' : 'success' }
   })
+  const status = {
+    success: () => !failed,
+    failure: () => failed,
+    always: () => true,
+    cancelled: () => false
+  }
   const statusFunctions = new Map(
-    Object.entries({
-      success: (): boolean => !failed,
-      failure: (): boolean => failed,
-      always: (): boolean => true,
-      cancelled: (): boolean => false
-    }).map(([name, value]) => {
+    Object.entries(status).map(([name, value]) => {
       const call = () => new data.BooleanData(value())
       return [name, { name, minArgs: 0, maxArgs: 0, call }]
     })

@@ -1,7 +1,7 @@
 /**
  * The recipes' shell runs, not only their YAML: each recipe's job runs in bash against fake
  * runner hosts whose config.sh and svc.sh behave as actions/runner's do (see
- * support/fake-host/README.md), with ssh, sudo and uname stood in for. A recipe passes when the
+ * __tests__/harness/fake-host/README.md), with ssh, sudo and uname stood in for. A recipe passes when the
  * runner ends deregistered, its service uninstalled before config.sh remove ran, and no token
  * or secret was ever on a command line. Variants of the recipes that would fail on a real host
  * fail here too, which shows the checks can fail.

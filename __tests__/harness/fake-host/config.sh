@@ -7,19 +7,14 @@ PATH=/usr/bin:/bin # the fake's own commands stay out of the log
 cd "$(dirname "$0")" || exit 1
 github=__WORLD__/github
 record() { echo "$*" >> __WORLD__/config.log; }
-trim() {
-  local value=$1
-  value=${value#"${value%%[![:space:]]*}"}
-  printf '%s' "${value%"${value##*[![:space:]]}"}"
-}
+trim() { [[ $1 =~ ^[[:space:]]*(.*[^[:space:]])?[[:space:]]*$ ]] && printf '%s' "${BASH_REMATCH[1]}"; }
 
 if [ "${1,,}" != remove ]; then
   echo "fake config.sh: only 'remove' is modelled" >&2
   exit 2
 fi
 shift
-flag_token=
-unattended=
+flag_token= unattended= env_token=
 while [ $# -gt 0 ]; do
   case ${1,,} in
     --token) flag_token=$2; shift ;;
@@ -28,7 +23,6 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-env_token=
 for name in $(compgen -e); do
   case ${name^^} in
     ACTIONS_RUNNER_INPUT_TOKEN) env_token=$(trim "${!name}") ;;
@@ -38,8 +32,7 @@ done
 
 echo "# Runner removal"
 if [ -f .service ]; then
-  echo "Removing service"
-  echo "Failed: Removing service"
+  printf 'Removing service\nFailed: Removing service\n'
   echo "Uninstall service first" >&2
   record "remove refused: service installed"
   exit 1
@@ -60,11 +53,7 @@ if [ -f .runner ] && [ -f .credentials ]; then
     exit 1
   fi
   runner_id=$(sed -n 's/.*"agentId": *\([0-9]*\).*/\1/p' .runner)
-  known=
-  while IFS= read -r issued; do
-    if [ "$issued" = "$token" ]; then known=1; fi
-  done < "$github/remove-tokens"
-  if [ -z "$known" ]; then
+  if ! printf '%s\n' "$token" | grep -qxFf - "$github/remove-tokens"; then
     echo "Http response code: NotFound from 'POST https://api.github.com/actions/runner-registration'" >&2
     record "remove failed: token rejected (by $source)"
     exit 1
@@ -78,5 +67,4 @@ else
   record "remove: nothing configured"
 fi
 rm -f .runner .credentials .credentials_rsaparams
-echo "√ Removed .credentials"
-echo "√ Removed .runner"
+printf '√ Removed .credentials\n√ Removed .runner\n'
