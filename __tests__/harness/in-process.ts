@@ -1,7 +1,7 @@
 /**
  * Runs an action's `run()` in this process as a runner would set it up: INPUT_* variables,
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and stdout captured for workflow commands.
- * Everything is restored after each test.
+ * Jest restores the environment and stdout after each test.
  */
 import { jest } from '@jest/globals'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -17,22 +17,17 @@ export interface InProcess {
   summaryPath(): string
 }
 
-/** Registers the hooks; `inputs()` gives each test's INPUT_* and GITHUB_* variables. */
+/** Registers the hooks; `env()` gives each test's INPUT_* and GITHUB_* variables. */
 export function inProcessAction(env: () => Record<string, string>): InProcess {
   let temp = ''
   let stdout = ''
-  const envBefore = { ...process.env }
-  beforeAll(async () => {
-    temp = await mkdtemp(join(tmpdir(), 'in-process-'))
-  })
+  const file = (name: string) => join(temp, name)
+  beforeAll(async () => void (temp = await mkdtemp(join(tmpdir(), 'in-process-'))))
   beforeEach(async () => {
-    await writeFile(join(temp, 'output'), '')
-    await rm(join(temp, 'summary'), { recursive: true, force: true })
-    await writeFile(join(temp, 'summary'), '')
-    Object.assign(process.env, env(), {
-      GITHUB_OUTPUT: join(temp, 'output'),
-      GITHUB_STEP_SUMMARY: join(temp, 'summary')
-    })
+    await rm(file('summary'), { recursive: true, force: true })
+    for (const name of ['output', 'summary']) await writeFile(file(name), '')
+    const files = { GITHUB_OUTPUT: file('output'), GITHUB_STEP_SUMMARY: file('summary') }
+    jest.replaceProperty(process, 'env', { ...process.env, ...env(), ...files })
     stdout = ''
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       stdout += String(chunk)
@@ -41,14 +36,13 @@ export function inProcessAction(env: () => Record<string, string>): InProcess {
   })
   afterEach(() => {
     jest.restoreAllMocks()
-    process.env = { ...envBefore }
     process.exitCode = undefined
   })
   afterAll(() => rm(temp, { recursive: true, force: true }))
   return {
     stdout: () => stdout,
-    outputs: () => readFile(join(temp, 'output'), 'utf8'),
-    summary: () => readFile(join(temp, 'summary'), 'utf8'),
-    summaryPath: () => join(temp, 'summary')
+    outputs: () => readFile(file('output'), 'utf8'),
+    summary: () => readFile(file('summary'), 'utf8'),
+    summaryPath: () => file('summary')
   }
 }
