@@ -71,6 +71,13 @@ async function handOff(workflow: string, host: HostSpec) {
   return { mint, job, settled, registeredAtJobEnd }
 }
 
+/** The recipe with `from` replaced by `to`, which must change it. */
+function changed(workflow: string, from: string | RegExp, to: string): string {
+  const result = workflow.replace(from, to)
+  expect(result).not.toBe(workflow)
+  return result
+}
+
 /** Fails, showing each step's (masked) log, unless the job ended with `result`. */
 function expectResult(job: JobRecord, result: JobRecord['result']) {
   if (job.result === result) return
@@ -178,43 +185,44 @@ it(
 )
 
 describe('teardown-with-fallback, when the host cannot do it', () => {
-  const stepOutcomes = (job: JobRecord) =>
-    Object.fromEntries(job.steps.map((step) => [step.id ?? step.name, step.outcome]))
-
-  it(
-    'deletes the registration of an offline runner whose host is gone',
-    async () => {
-      world = new FakeWorld([])
-      world.registerGoneRunner(RUNNER.runnerId, RUNNER.runnerName, HOST)
+  it.each([
+    [
+      'deletes the registration of an offline runner whose host is gone',
+      [],
+      'success',
+      { deregister: 'success', delete: 'success' },
+      [],
+      `deleted runner ${RUNNER.runnerId} from GitHub`
+    ],
+    [
+      'never deletes a runner that is online although ssh cannot reach its host',
+      [{ ...RUNNER, unreachable: true }],
+      'failure',
+      { deregister: 'success', delete: 'failure' },
+      [RUNNER.runnerId],
+      ''
+    ],
+    [
+      'fails without trying delete-runner when the host is reachable but removing fails',
+      [{ ...RUNNER, sudo: 'denied' }],
+      'failure',
+      { deregister: 'failure', delete: 'skipped' },
+      [RUNNER.runnerId],
+      ''
+    ]
+  ] as const)(
+    '%s',
+    async (_, hosts, result, outcomes, registered, lastLog) => {
+      world = new FakeWorld([...hosts])
+      if (hosts.length === 0) world.registerGoneRunner(RUNNER.runnerId, RUNNER.runnerName, HOST)
       const job = await teardown(recipe('teardown-with-fallback'), HOST)
-      expectResult(job, 'success')
-      expect(stepOutcomes(job)).toMatchObject({ deregister: 'success', delete: 'success' })
-      expect(job.steps.at(-1)?.log).toContain(`deleted runner ${RUNNER.runnerId} from GitHub`)
-      expect(world.registeredRunners()).toEqual([])
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'never deletes a runner that is online although ssh cannot reach its host',
-    async () => {
-      world = new FakeWorld([{ ...RUNNER, unreachable: true }])
-      const job = await teardown(recipe('teardown-with-fallback'), HOST)
-      expectResult(job, 'failure')
-      expect(stepOutcomes(job)).toMatchObject({ deregister: 'success', delete: 'failure' })
-      expect(world.registeredRunners().map(({ id }) => id)).toEqual([RUNNER.runnerId])
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'fails without trying delete-runner when the host is reachable but removing fails',
-    async () => {
-      world = new FakeWorld([{ ...RUNNER, sudo: 'denied' }])
-      const job = await teardown(recipe('teardown-with-fallback'), HOST)
-      expectResult(job, 'failure')
-      expect(stepOutcomes(job)).toMatchObject({ deregister: 'failure', delete: 'skipped' })
-      expect(world.registeredRunners().map(({ id }) => id)).toEqual([RUNNER.runnerId])
+      expectResult(job, result)
+      const outcome = Object.fromEntries(
+        job.steps.map((step) => [step.id ?? step.name, step.outcome])
+      )
+      expect(outcome).toMatchObject(outcomes)
+      expect(job.steps.at(-1)?.log).toContain(lastLog)
+      expect(world.registeredRunners().map(({ id }) => id)).toEqual(registered)
     },
     TIMEOUT_MS
   )
@@ -263,56 +271,49 @@ describe('the recipe tests fail a recipe that would fail on a real host', () => 
   const overSsh = recipe('teardown-over-ssh')
   const remoteScript = /ssh "runner@\$HOST" '\n[\s\S]*?\.\/config\.sh remove'\n/
 
-  it(
-    'config.sh remove without uninstalling the service first: refused, nothing removed',
-    async () => {
-      const before = overSsh.replace(
-        remoteScript,
-        `ssh "runner@$HOST" \\\n            'read -r token && cd actions-runner && ./config.sh remove --token "$token"'\n`
-      )
-      expect(before).not.toBe(overSsh)
-      world = new FakeWorld([{ ...RUNNER }])
-      const job = await teardown(before, HOST)
-      expectResult(job, 'failure')
-      expect(world.configLog()).toEqual(['remove refused: service installed'])
-      expect(world.registeredRunners().map(({ id }) => id)).toEqual([RUNNER.runnerId])
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'the token passed with --token: seen on the host command line',
-    async () => {
-      const withFlag = overSsh.replace(
-        'ACTIONS_RUNNER_INPUT_TOKEN="$token" ./config.sh remove',
-        './config.sh remove --token "$token"'
-      )
-      expect(withFlag).not.toBe(overSsh)
-      world = new FakeWorld([{ ...RUNNER }])
-      const job = await teardown(withFlag, HOST)
-      expectResult(job, 'success')
-      expect(world.configLog()).toEqual([
-        `remove: runner ${RUNNER.runnerId} deregistered (token by flag)`
-      ])
+  it.each([
+    [
+      'config.sh remove without uninstalling the service first: refused, nothing removed',
+      remoteScript,
+      `ssh "runner@$HOST" \\\n            'read -r token && cd actions-runner && ./config.sh remove --token "$token"'\n`,
+      { ...RUNNER },
+      'failure',
+      ['remove refused: service installed'],
+      'Uninstall service first',
+      ['config.sh remove --token ***']
+    ],
+    [
+      'the token passed with --token: seen on the host command line',
+      'ACTIONS_RUNNER_INPUT_TOKEN="$token" ./config.sh remove',
+      './config.sh remove --token "$token"',
+      { ...RUNNER },
+      'success',
+      [`remove: runner ${RUNNER.runnerId} deregistered (token by flag)`],
+      '',
+      ['config.sh remove --token ***']
+    ],
+    [
+      'svc.sh with sudo on macOS: refused ("Must not run with sudo"), nothing removed',
+      /if \[ "\$\(uname -s\)" = Darwin \]; then .*; fi/,
+      'sudo -n ./svc.sh uninstall',
+      { ...RUNNER, os: 'Darwin' },
+      'failure',
+      [],
+      'Must not run with sudo',
+      []
+    ]
+  ] as const)(
+    '%s',
+    async (_, from, to, host, result, configLog, lastLog, tokenOnCommandLines) => {
+      world = new FakeWorld([host])
+      const job = await teardown(changed(overSsh, from, to), HOST)
+      expectResult(job, result)
+      expect(world.configLog()).toEqual(configLog)
+      expect(job.steps.at(-1)?.log).toContain(lastLog)
+      const registered = world.registeredRunners().map(({ id }) => id)
+      expect(registered).toEqual(result === 'success' ? [] : [RUNNER.runnerId])
       const [token] = world.issuedRemoveTokens()
-      expect(world.commandLinesHolding(token as string)).toEqual(['config.sh remove --token ***'])
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'svc.sh with sudo on macOS: refused ("Must not run with sudo"), nothing removed',
-    async () => {
-      const alwaysSudo = overSsh.replace(
-        /if \[ "\$\(uname -s\)" = Darwin \]; then .*; fi/,
-        'sudo -n ./svc.sh uninstall'
-      )
-      expect(alwaysSudo).not.toBe(overSsh)
-      world = new FakeWorld([{ ...RUNNER, os: 'Darwin' }])
-      const job = await teardown(alwaysSudo, HOST)
-      expectResult(job, 'failure')
-      expect(job.steps.at(-1)?.log).toContain('Must not run with sudo')
-      expect(world.registeredRunners().map(({ id }) => id)).toEqual([RUNNER.runnerId])
+      expect(world.commandLinesHolding(token as string)).toEqual(tokenOnCommandLines)
     },
     TIMEOUT_MS
   )
@@ -320,17 +321,15 @@ describe('the recipe tests fail a recipe that would fail on a real host', () => 
   it(
     'the old fallback (continue-on-error, outcome failure) sends a reachable, online runner to delete-runner',
     async () => {
-      const fallback = recipe('teardown-with-fallback')
-      const old = fallback
-        .replace(
+      const old = changed(
+        changed(
+          recipe('teardown-with-fallback'),
           "if: steps.deregister.outputs.reachable == 'false'",
           "if: steps.deregister.outcome == 'failure'"
-        )
-        .replace(
-          '        timeout-minutes: 5\n',
-          '        continue-on-error: true\n        timeout-minutes: 5\n'
-        )
-      expect(old).not.toBe(fallback)
+        ),
+        '        timeout-minutes: 5\n',
+        '        continue-on-error: true\n        timeout-minutes: 5\n'
+      )
       world = new FakeWorld([{ ...RUNNER, sudo: 'denied' }])
       const job = await teardown(old, HOST)
       expect(job.steps.find((step) => step.id === 'delete')?.outcome).toBe('failure')
@@ -346,8 +345,7 @@ describe('the recipe tests fail a recipe that would fail on a real host', () => 
     it(
       'without clearing RUNNER_TRACKING_ID: the end-of-job cleanup kills the teardown',
       async () => {
-        const tracked = workflow.replace('env -u RUNNER_TRACKING_ID ', 'env ')
-        expect(tracked).not.toBe(workflow)
+        const tracked = changed(workflow, 'env -u RUNNER_TRACKING_ID ', 'env ')
         const { job } = await handOff(tracked, { ...RUNNER })
         expectResult(job, 'success')
         expect(job.orphansKilled.length).toBeGreaterThan(0)
@@ -359,8 +357,7 @@ describe('the recipe tests fail a recipe that would fail on a real host', () => 
     it(
       'without its own process group (set -m): unloading the macOS agent kills the teardown',
       async () => {
-        const grouped = workflow.replace('          set -m\n', '')
-        expect(grouped).not.toBe(workflow)
+        const grouped = changed(workflow, '          set -m\n', '')
         const { settled } = await handOff(grouped, { ...RUNNER, os: 'Darwin' })
         expect(settled).toBe(true)
         const log = readFileSync(join(world.runnerDir(HOST), '_diag/runner-teardown.log'), 'utf8')
@@ -374,11 +371,11 @@ describe('the recipe tests fail a recipe that would fail on a real host', () => 
     it(
       'removing inline, in the job: stopping the service cancels the job mid-step',
       async () => {
-        const inline = workflow.replace(
+        const inline = changed(
+          workflow,
           / {10}mkdir -p _diag\n[\s\S]*$/,
           '          sudo -n ./svc.sh uninstall\n          ACTIONS_RUNNER_INPUT_TOKEN="$REMOVE_TOKEN" ./config.sh remove\n'
         )
-        expect(inline).not.toBe(workflow)
         const { job } = await handOff(inline, { ...RUNNER })
         expectResult(job, 'failure')
         expect(job.steps.at(-1)?.exitCode).toBe(143)
