@@ -10,9 +10,19 @@ import {
   inputEnvironment,
   parseOutputFile,
   runAction,
-  unexpectedInputsWarning
+  unexpectedInputsWarning,
+  type ActionRun
 } from './run-action.ts'
-import { outputLines, parseCommand, renderLog, type OutputChunk } from './runner-log.ts'
+import {
+  expectMaskedFirst,
+  expectNoLeak,
+  expectNoLeakIn,
+  leakForms,
+  outputLines,
+  parseCommand,
+  renderLog,
+  type OutputChunk
+} from './runner-log.ts'
 
 const out = (text: string): OutputChunk => ({ stream: 'stdout', text })
 const err = (text: string): OutputChunk => ({ stream: 'stderr', text })
@@ -51,11 +61,10 @@ describe('workflow commands', () => {
     expect(parseCommand(line)).toMatchObject({ name: 'warning', data: 'x' })
   })
 
-  it('are only the registered ones', () => {
-    expect(parseCommand('::notacommand::x')).toBeUndefined()
-    expect(parseCommand(': :warning: :x')).toBeUndefined()
-    expect(parseCommand('## [warning]x')).toBeUndefined()
-  })
+  it.each(['::notacommand::x', ': :warning: :x', '## [warning]x'])(
+    'are only the registered ones, in either form: not %j',
+    (line) => expect(parseCommand(line)).toBeUndefined()
+  )
 
   it('unescape %0D, %0A and %25 in their data', () => {
     expect(parseCommand('::error::a%0Ab%0Dc%2541')?.data).toBe('a\nb\rc%41')
@@ -222,5 +231,75 @@ describe('runAction', () => {
     await expect(
       runAction({ actionDir, inputs: { token: 't' }, github: { api_url: 'https://x.invalid' } })
     ).rejects.toThrow("Matching delimiter not found 'EOF'")
+  })
+})
+
+describe('the leak checks', () => {
+  const secret = '"p@ss" (wörd)/ghp+s3cret!'
+  const run = (stdout: string, more: Partial<ActionRun> = {}): ActionRun => ({
+    exitCode: 0,
+    timedOut: false,
+    durationMs: 0,
+    stdout,
+    stderr: '',
+    output: [out(stdout)],
+    ...renderLog(stdout, false),
+    outputs: {},
+    summary: '',
+    ...more
+  })
+  const thrown = (check: () => void) => {
+    try {
+      check()
+    } catch (error) {
+      return (error as Error).message
+    }
+    throw new Error('the check passed')
+  }
+
+  it.each(leakForms(secret).map(({ kind, form }) => [kind, form]))(
+    'find a secret %s',
+    (kind, form) => {
+      const message = thrown(() => expectNoLeakIn({ summary: `x ${form} y` }, [secret]))
+      expect(message).toBe(`summary shows secret 1 (${kind}): x [HERE] y`)
+    }
+  )
+
+  it('name a leak without showing any form of any secret around it', () => {
+    const forms = [secret, 'an0therSecretValue'].flatMap((s) =>
+      leakForms(s).map(({ form }) => form)
+    )
+    const message = thrown(() =>
+      expectNoLeakIn({ log: forms.reverse().join(' ') }, [secret, 'an0therSecretValue'])
+    )
+    expect(message).toMatch(/^log shows secret 1 \(raw\): [* ]*\[HERE\][* ]*$/)
+  })
+
+  it('see a run’s stdout but masks, stderr, log, summary and outputs but the token', () => {
+    expect(() =>
+      expectNoLeak(run(`::add-mask::${secret}\n`, { outputs: { token: secret } }), [secret])
+    ).not.toThrow()
+    expect(
+      thrown(() => expectNoLeak(run('ok', { outputs: { other: secret } }), [secret]))
+    ).toContain('output other shows secret 1 (raw)')
+    expect(thrown(() => expectNoLeak(run('ok', { stderr: secret }), [secret]))).toContain(
+      'stderr shows'
+    )
+  })
+
+  it('want each mask before any line that shows the secret, or before every line', () => {
+    const masked = `::add-mask::${secret}\nsaid ${secret}\n`
+    expect(() => expectMaskedFirst(run(`hello\n${masked}`), [secret])).not.toThrow()
+    expect(
+      thrown(() => expectMaskedFirst(run(`hello\n${masked}`), [secret], { beforeAnyOutput: true }))
+    ).toBe('secret 1 is masked after 1 other line(s)')
+    expect(
+      thrown(() =>
+        expectMaskedFirst(run(`${Buffer.from(secret).toString('base64')}\n${masked}`), [secret])
+      )
+    ).toContain('stdout line 1 shows secret 1 (base64 from byte 0)')
+    expect(thrown(() => expectMaskedFirst(run('hello'), [secret]))).toBe(
+      'secret 1 is never masked with ::add-mask::'
+    )
   })
 })

@@ -256,9 +256,10 @@ export function expectNoLeakIn(places: Record<string, string>, secrets: string[]
     for (const { kind, form } of leakForms(secret)) {
       for (const [place, text] of Object.entries(places)) {
         const at = text.indexOf(form)
-        const around = `${text.slice(Math.max(0, at - 60), at)}[HERE]${text.slice(at + form.length).slice(0, 60)}`
-        if (at >= 0)
-          throw new Error(`${place} shows secret ${index + 1} (${kind}): ${hide.mask(around)}`)
+        if (at < 0) continue
+        const before = hide.mask(text.slice(0, at)).slice(-60)
+        const after = hide.mask(text.slice(at + form.length)).slice(0, 60)
+        throw new Error(`${place} shows secret ${index + 1} (${kind}): ${before}[HERE]${after}`)
       }
     }
   }
