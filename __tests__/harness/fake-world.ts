@@ -83,8 +83,9 @@ export class FakeWorld {
       [macOS ? plist : join(fake, 'systemd', `${unit}.service`)]: service && '',
       [join(runner, '.service')]: service && `${macOS ? plist : `${unit}.service`}\n`
     }
-    for (const [path, text] of Object.entries(files))
+    for (const [path, text] of Object.entries(files)) {
       if (text !== false) fs.writeFileSync(path, text)
+    }
     const values = { __HOST__: home, __RUNNER__: runnerName }
     this.install('config.sh', join(runner, 'config.sh'), values)
     this.install('svc.sh', join(runner, 'svc.sh'), values)

@@ -9,14 +9,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import {
-  appendFileSync,
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync
-} from 'node:fs'
+import fs from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { data } from '@actions/expressions'
@@ -49,6 +42,8 @@ export interface StepRecord {
   id?: string
   name: string
   outcome: 'success' | 'failure' | 'skipped'
+  /** What `steps.<id>.conclusion` says: success for a failure with continue-on-error. */
+  conclusion: StepRecord['outcome']
   outputs: Record<string, string>
   /** What the step printed (stdout then stderr), masked, or why its fake failed. */
   log: string
@@ -76,6 +71,9 @@ interface Step {
   'continue-on-error'?: boolean
 }
 
+type StepResult = Omit<StepRecord, 'id' | 'name' | 'conclusion'>
+const SKIPPED = { outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '' } as const
+
 /** Longest a step may run here, whatever its timeout-minutes. */
 const STEP_TIMEOUT_MS = 20_000
 
@@ -93,11 +91,10 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
     ? join(world.runnerDir(run.host), '_work')
     : join(world.dir, 'github-hosted-work')
   const [workspace, temp] = [join(work, 'repo', 'repo'), join(work, '_temp')]
-  for (const dir of [jobDir, home, workspace, temp]) mkdirSync(dir, { recursive: true })
+  for (const dir of [jobDir, home, workspace, temp]) fs.mkdirSync(dir, { recursive: true })
   const trackingId = `github_${randomBytes(8).toString('hex')}`
-  const macOS = run.host && readFileSync(join(home, '.fake', 'os'), 'utf8').trim() === 'Darwin'
+  const macOS = run.host && fs.readFileSync(join(home, '.fake', 'os'), 'utf8').trim() === 'Darwin'
   const jobEnded = join(jobDir, 'job-ended')
-  const steps: Record<string, Pick<StepRecord, 'outputs' | 'outcome'> & { conclusion: string }> = {}
   const records: StepRecord[] = []
   const workers: { pid: number; exited: Promise<unknown> }[] = []
   let failed = false
@@ -108,7 +105,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
     secrets: run.secrets ?? {},
     matrix: run.matrix ?? {},
     needs: run.needs ?? {},
-    steps,
+    steps: Object.fromEntries(records.flatMap((step) => (step.id ? [[step.id, step]] : []))),
     env,
     runner: { os: macOS ? 'macOS' : 'Linux', temp },
     job: { status: failed ? 'failure' : 'success' }
@@ -140,12 +137,11 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
       ? condition
       : `success() && (${condition})`
     if (!truthy(evaluateExpression(guarded, contexts(jobEnv), statusFunctions))) {
-      records.push({ id: step.id, name, outcome: 'skipped', outputs: {}, log: '' })
-      if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' }
+      records.push({ id: step.id, name, ...SKIPPED })
       continue
     }
     const stepEnv = { ...jobEnv, ...evaluateEnv(step.env, jobEnv) }
-    let record: Omit<StepRecord, 'name' | 'id'> = { outcome: 'success', outputs: {}, log: '' }
+    let record: StepResult = { outcome: 'success', outputs: {}, log: '' }
     if (step.uses) {
       const fake = run.actions[step.uses.replace(/@.*$/, '')]
       if (!fake) throw new Error(`No fake for 'uses: ${step.uses}'`)
@@ -156,8 +152,8 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
       }
     } else {
       const script = join(jobDir, `step-${index}.sh`)
-      writeFileSync(script, evaluateTemplate(String(step.run), contexts(stepEnv)))
-      writeFileSync(`${script}.output`, '')
+      fs.writeFileSync(script, evaluateTemplate(String(step.run), contexts(stepEnv)))
+      fs.writeFileSync(`${script}.output`, '')
       const worker = startWorker(script, jobEnded, workspace, {
         ...stepEnv,
         HOME: home,
@@ -173,22 +169,21 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
         FAKE_WORLD: world.dir
       })
       workers.push(worker)
-      if (run.host) appendFileSync(join(home, '.fake', 'job-workers'), `${worker.pid}\n`)
+      if (run.host) fs.appendFileSync(join(home, '.fake', 'job-workers'), `${worker.pid}\n`)
       const exitCode = await worker.exitCode
-      const printed = ['out', 'err'].map((stream) => readFileSync(`${script}.${stream}`, 'utf8'))
+      const printed = ['out', 'err'].map((stream) => fs.readFileSync(`${script}.${stream}`, 'utf8'))
       if (exitCode === undefined) printed.push('\n(the step ran longer than the test allows)')
       record = {
         outcome: exitCode === 0 ? 'success' : 'failure',
-        outputs: parseOutputFile(readFileSync(`${script}.output`, 'utf8')),
+        outputs: parseOutputFile(fs.readFileSync(`${script}.output`, 'utf8')),
         log: printed.join(''),
         exitCode
       }
     }
-    const { outcome, outputs } = record
+    const { outcome } = record
     const conclusion = outcome === 'failure' && step['continue-on-error'] ? 'success' : outcome
     if (conclusion === 'failure') failed = true
-    if (step.id) steps[step.id] = { outputs, outcome, conclusion }
-    records.push({ id: step.id, name, ...record, log: world.mask(record.log) })
+    records.push({ id: step.id, name, ...record, conclusion, log: world.mask(record.log) })
   }
 
   const outputs = evaluateEnv(job.outputs, jobEnv)
@@ -197,7 +192,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
     trackingId,
     workers.map(({ pid }) => pid)
   )
-  writeFileSync(jobEnded, '')
+  fs.writeFileSync(jobEnded, '')
   await Promise.all(workers.map(({ exited }) => exited))
   return { result: failed ? 'failure' : 'success', steps: records, outputs, orphansKilled }
 }
@@ -227,14 +222,14 @@ async function cleanUpOrphans(trackingId: string, workerPids: number[]): Promise
  * group is then killed); `exited` once the worker has exited, after the job.
  */
 function startWorker(script: string, jobEnded: string, cwd: string, env: Record<string, string>) {
-  const [out, err] = ['out', 'err'].map((stream) => openSync(`${script}.${stream}`, 'w'))
+  const [out, err] = ['out', 'err'].map((stream) => fs.openSync(`${script}.${stream}`, 'w'))
   const worker = spawn(join(env.FAKE_WORLD as string, 'worker.sh'), [script, jobEnded], {
     cwd,
     env,
     stdio: ['ignore', out, err, 'pipe'],
     detached: true
   })
-  for (const fd of [out, err]) closeSync(fd as number)
+  for (const fd of [out, err]) fs.closeSync(fd as number)
   const pid = worker.pid as number
   const exited = once(worker, 'exit')
   const exitCode = (async () => {
