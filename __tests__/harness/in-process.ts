@@ -8,17 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export interface InProcess {
-  /** What the action wrote to stdout in this test. */
-  stdout(): string
-  outputs(): Promise<string>
-  summary(): Promise<string>
-  /** The job summary file (the same in every test: @actions/core remembers its path). */
-  summaryPath(): string
-}
-
 /** Registers the hooks; `env()` gives each test's INPUT_* and GITHUB_* variables. */
-export function inProcessAction(env: () => Record<string, string>): InProcess {
+export function inProcessAction(env: () => Record<string, string>) {
   let temp = ''
   let stdout = ''
   const file = (name: string) => join(temp, name)
@@ -40,9 +31,11 @@ export function inProcessAction(env: () => Record<string, string>): InProcess {
   })
   afterAll(() => rm(temp, { recursive: true, force: true }))
   return {
+    /** What the action wrote to stdout in this test. */
     stdout: () => stdout,
     outputs: () => readFile(file('output'), 'utf8'),
     summary: () => readFile(file('summary'), 'utf8'),
+    /** The job summary file (the same in every test: @actions/core remembers its path). */
     summaryPath: () => file('summary')
   }
 }

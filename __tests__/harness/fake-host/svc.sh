@@ -40,7 +40,6 @@ uninstall() {
   rm -f .service
 }
 case $1 in
-  stop) stop ;;
   uninstall) uninstall ;;
   *) echo "fake svc.sh: '$1' is not modelled" >&2; exit 2 ;;
 esac
