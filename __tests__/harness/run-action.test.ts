@@ -224,6 +224,17 @@ describe('runAction', () => {
     expect(run.outputs).toEqual({ 'from-command': '1', 'from-file': '2' })
   })
 
+  it('kills a run that outlives its time, and says so', async () => {
+    await script('setInterval(() => {}, 1000)')
+    const run = await runAction({
+      actionDir,
+      inputs: { token: 't' },
+      github: { api_url: 'https://x.invalid' },
+      timeoutMs: 300
+    })
+    expect(run).toMatchObject({ timedOut: true, exitCode: null })
+  })
+
   it('fails on a malformed GITHUB_OUTPUT, as the runner fails the step', async () => {
     await script(
       `require('node:fs').appendFileSync(process.env.GITHUB_OUTPUT, 'token<<EOF\\nx\\n')`
