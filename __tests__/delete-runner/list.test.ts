@@ -2,6 +2,7 @@ import nock from 'nock'
 import { createClient } from '../../src/github/client.js'
 import type { Target } from '../../src/github/target.js'
 import { listRunners, MAX_PAGES, nextLink } from '../../src/delete-runner/list.js'
+import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
 
 const API = 'https://api.github.test'
 const PATH = '/orgs/octo-org/actions/runners'
@@ -108,12 +109,6 @@ describe('refuses a page that is not a list of runners, naming the page', () => 
     page({ total_count: 0, runners: [] }, undefined, 203)
     await expect(list()).rejects.toThrow('is a 203, not the 200 GitHub documents')
   })
-
-  it('a 409 on page 2 fails the listing instead of ending it', async () => {
-    page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
-    nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
-    await expect(list()).rejects.toThrow('GitHub answered 409: "Conflict"')
-  })
 })
 
 describe('refuses a runner that is not well-formed', () => {
@@ -161,6 +156,16 @@ describe('refuses a runner that is not well-formed', () => {
   })
 })
 
+describe.each(UNSAFE_CHARACTERS)('refuses a runner list with %s', (_, character) => {
+  it.each([
+    ['in a name', { ...good(1), name: `a${character}b` }, "(id 1) whose 'name' is not"],
+    ['in a label', { ...good(1), labels: [{ name: `a${character}b` }] }, "whose 'labels' are not"]
+  ])('%s', async (__, runner, words) => {
+    page({ total_count: 1, runners: [runner] })
+    await expect(list()).rejects.toThrow(words)
+  })
+})
+
 describe('next-page links', () => {
   it.each([
     [
@@ -191,12 +196,14 @@ describe('next-page links', () => {
     await expect(list()).resolves.toMatchObject({ pages: 2 })
   })
 
-  it('an error on page 2 names the page', async () => {
+  it('a 409 on page 2 fails the listing instead of ending it, naming the page', async () => {
     page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
     nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
-    await expect(list()).rejects.toThrow(
-      /^Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
+    const error = await list().catch((e: Error) => e)
+    expect(String(error)).toMatch(
+      /^RequestFailedError: Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
     )
+    expect(String(error)).toContain('GitHub answered 409: "Conflict"')
   })
 })
 

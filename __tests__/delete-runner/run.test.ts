@@ -6,7 +6,9 @@ import { listRunners, type Runner } from '../../src/delete-runner/list.js'
 import { parseDeleteInputs, type RawDeleteInputs } from '../../src/delete-runner/inputs.js'
 import { run } from '../../src/delete-runner/run.js'
 import { describeRunner } from '../../src/delete-runner/choose.js'
-import { removeRunner } from '../../src/delete-runner/delete-one.js'
+import { deleteAll, type DeleteOptions } from '../../src/delete-runner/delete.js'
+import { messageOf } from '../../src/step/errors.js'
+import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
 import type { Target } from '../../src/github/target.js'
 import { inProcessAction } from '../harness/in-process.ts'
 
@@ -193,6 +195,28 @@ describe('choosing runners (parseDeleteInputs)', () => {
   ])('refuses %o', (inputs, message) => {
     expect(() => choose(inputs)).toThrow(message)
   })
+
+  it.each(UNSAFE_CHARACTERS)(
+    "refuses %s in 'runner-name', 'name-prefix' and 'labels', showing it escaped",
+    (_, character) => {
+      const value = `a${character}b`
+      const shown = JSON.stringify(value)
+        .slice(1, -1)
+        .replace(/[^\x20-\x7e]/gu, (c) =>
+          [...Array(c.length).keys()]
+            .map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`)
+            .join('')
+        )
+      // A line break in 'runner-name' separates two names; everywhere else it is refused.
+      if (!/[\n\r]/.test(character)) {
+        expect(() => choose({ runnerName: value })).toThrow(`Input 'runner-name' is "${shown}"`)
+      }
+      expect(() => choose({ namePrefix: value })).toThrow(`Input 'name-prefix' is "${shown}"`)
+      if (!/[\n\r]/.test(character)) {
+        expect(() => choose({ labels: value })).toThrow(`Input 'labels' has "${shown}"`)
+      }
+    }
+  )
 })
 
 describe('listRunners', () => {
@@ -237,49 +261,57 @@ describe('describeRunner', () => {
   })
 })
 
-describe('removeRunner', () => {
+describe('deleteAll, against the client', () => {
   const path = '/orgs/octo-org/actions/runners/7'
   const busy = {
     message: 'Bad request - Runner "spot-7" is still running a job"',
     documentation_url: 'x'
   }
 
-  function clock() {
+  /** Deletes runner 7 (or `runner`), with a fake clock unless `realTime`; its outcome, log and waits. */
+  async function deleteSpot7(
+    options: Partial<DeleteOptions> & { realTime?: boolean } = {},
+    runner = offline(7, 'spot-7'),
+    using?: Parameters<typeof deleteAll>[0]
+  ) {
     let time = 0
     const waits: number[] = []
-    return {
-      now: () => time,
+    const lines: string[] = []
+    const fakeClock = {
+      monotonicNow: () => time,
       sleep: async (ms: number) => {
         waits.push(ms)
         time += ms
-      },
-      waits
+      }
     }
+    const [outcome] = await deleteAll(using ?? (await client()), [runner], {
+      target: org,
+      where: 'organization octo-org',
+      apiUrl: API,
+      timeoutS: 5,
+      busyTimeoutS: 0,
+      missingOk: true,
+      log: { info: (line) => lines.push(line), debug() {}, warning() {} },
+      ...(options.realTime ? {} : fakeClock),
+      ...options
+    })
+    // The spacing before the first deletion is no wait.
+    return { outcome, error: messageOf(outcome?.error), lines, waits: waits.filter(Boolean) }
   }
 
   it('deletes at once when GitHub allows it', async () => {
     const api = nock(API).delete(path).reply(204)
-    await removeRunner(await client(), org, offline(7, 'spot-7'), {
-      apiUrl: API,
-      busyTimeoutS: 0,
-      timeoutS: 5,
-      log: () => {}
-    })
+    const { outcome, lines } = await deleteSpot7()
+    expect(outcome).toMatchObject({ deleted: true })
+    expect(lines).toEqual(['Deleted 1 of 1: spot-7 (id 7)'])
     expect(api.isDone()).toBe(true)
   })
 
   it('waits 1, 2, 4 s while the runner is busy, within busy-timeout', async () => {
     nock(API).delete(path).times(3).reply(422, busy).delete(path).reply(204)
-    const time = clock()
-    const lines: string[] = []
-    await removeRunner(await client(), org, offline(7, 'spot-7'), {
-      apiUrl: API,
-      busyTimeoutS: 60,
-      timeoutS: 5,
-      log: (line) => lines.push(line),
-      ...time
-    })
-    expect(time.waits).toEqual([1000, 2000, 4000])
+    const { outcome, lines, waits } = await deleteSpot7({ busyTimeoutS: 60 })
+    expect(outcome).toMatchObject({ deleted: true })
+    expect(waits).toEqual([1000, 2000, 4000])
     expect(lines[0]).toBe(
       "Runner 'spot-7' is running a job (GitHub answered 422); trying again in 1.0 s ('busy-timeout' ends in 60.0 s)"
     )
@@ -287,68 +319,66 @@ describe('removeRunner', () => {
 
   it('never waits past busy-timeout, then says so', async () => {
     nock(API).delete(path).times(4).reply(422, busy, { 'x-github-request-id': 'AB12:CD34:EF56' })
-    const time = clock()
-    await expect(
-      removeRunner(await client(), org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 2.5,
-        timeoutS: 5,
-        log: () => {},
-        ...time
-      })
-    ).rejects.toThrow(
+    const { error, waits } = await deleteSpot7({ busyTimeoutS: 2.5 })
+    expect(error).toBe(
       "Runner 'spot-7' (id 7) of organization octo-org is still running a job after 2.5 s: GitHub " +
-        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID AB12:CD34:EF56).'
+        'answered 422: "Bad request - Runner \\"spot-7\\" is still running a job\\"" (request ID AB12:CD34:EF56). ' +
+        "Wait for the job to finish or cancel it, or set 'busy-timeout' to the seconds this step may wait for it."
     )
-    expect(time.waits).toEqual([1000, 1500])
+    expect(waits).toEqual([1000, 1500])
   })
 
-  it('reports a 422 without a message for a runner listed as busy', async () => {
-    nock(API).delete(path).reply(422, '')
-    await expect(
-      removeRunner(
-        await client(),
-        org,
-        { ...offline(7, 'spot-7'), busy: true },
-        {
-          apiUrl: API,
-          busyTimeoutS: 0,
-          timeoutS: 5,
-          log: () => {}
-        }
-      )
-    ).rejects.toThrow('is still running a job: GitHub answered 422. Wait for the job')
-  })
-
-  it('fails at once on a 422 that is not about a running job', async () => {
-    const api = nock(API).delete(path).reply(422, {
-      message: 'Validation Failed: runner is managed by GitHub',
-      documentation_url: 'x'
-    })
-    await expect(
-      removeRunner(await client(), org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 60,
-        timeoutS: 5,
-        log: () => {}
-      })
-    ).rejects.toThrow('GitHub answered 422: "Validation Failed: runner is managed by GitHub"')
+  it.each([
+    [
+      'a 422 without a message, for a runner listed as busy',
+      () => nock(API).delete(path).reply(422, ''),
+      { ...offline(7, 'spot-7'), busy: true },
+      0,
+      'is still running a job: GitHub answered 422. Wait for the job'
+    ],
+    [
+      'a 422 that is not about a running job, at once',
+      () =>
+        nock(API).delete(path).reply(422, {
+          message: 'Validation Failed: runner is managed by GitHub',
+          documentation_url: 'x'
+        }),
+      offline(7, 'spot-7'),
+      60,
+      'GitHub answered 422: "Validation Failed: runner is managed by GitHub"'
+    ],
+    [
+      'any other refusal',
+      () => nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' }),
+      offline(7, 'spot-7'),
+      30,
+      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403'
+    ]
+  ])('explains %s', async (_, answer, runner, busyTimeoutS, words) => {
+    const api = answer()
+    const { outcome, error } = await deleteSpot7({ busyTimeoutS }, runner)
+    expect(outcome).toMatchObject({ deleted: false, failed: true, reason: 'the deletion failed' })
+    expect(error).toContain(words)
     expect(api.isDone()).toBe(true)
   })
 
-  it("is 'gone' when GitHub no longer knows the runner", async () => {
-    nock(API).delete(path).reply(404, { message: 'Not Found' })
-    await expect(
-      removeRunner(await client(), org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 0,
-        timeoutS: 5,
-        log: () => {}
-      })
-    ).resolves.toBe('gone')
+  it('explains a failure that did not come through the retry loop', async () => {
+    const failing = { request: () => Promise.reject(new Error('socket closed')) }
+    const { error } = await deleteSpot7({}, offline(7, 'spot-7'), failing as never)
+    expect(error).toContain('the connection failed before GitHub answered: socket closed.')
   })
 
-  it("is 'deleted' when a retried attempt finds it gone: the lost attempt deleted it", async () => {
+  it('is not deleted, and says why, when GitHub no longer knows the runner', async () => {
+    nock(API).delete(path).reply(404, { message: 'Not Found' })
+    const { outcome } = await deleteSpot7()
+    expect(outcome).toMatchObject({
+      deleted: false,
+      failed: false,
+      reason: 'already deleted by something else'
+    })
+  })
+
+  it('is deleted when a retried attempt finds it gone: the lost attempt deleted it', async () => {
     nock(API).delete(path).reply(502, {}).delete(path).reply(404, { message: 'Not Found' })
     const retrying = await createClient({
       token: TOKEN,
@@ -359,51 +389,15 @@ describe('removeRunner', () => {
       random: () => 0,
       sleep: async () => undefined
     })
-    await expect(
-      removeRunner(retrying, org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 0,
-        timeoutS: 5,
-        log: () => {}
-      })
-    ).resolves.toBe('deleted')
+    const { outcome } = await deleteSpot7({}, offline(7, 'spot-7'), retrying)
+    expect(outcome).toMatchObject({ deleted: true })
   })
 
-  it('explains a failure that did not come through the retry loop', async () => {
-    const failing = { request: () => Promise.reject(new Error('socket closed')) }
-    await expect(
-      removeRunner(failing as never, org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 0,
-        timeoutS: 5,
-        log: () => {}
-      })
-    ).rejects.toThrow('the connection failed before GitHub answered: socket closed.')
-  })
-
-  it('explains any other refusal', async () => {
-    nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' })
-    await expect(
-      removeRunner(await client(), org, offline(7, 'spot-7'), {
-        apiUrl: API,
-        busyTimeoutS: 30,
-        timeoutS: 5,
-        log: () => {}
-      })
-    ).rejects.toThrow(
-      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403'
-    )
-  })
-
-  it('waits with real timers by default', async () => {
+  it('waits with real clocks and timers by default', async () => {
     nock(API).delete(path).reply(422, busy).delete(path).reply(204)
     const started = Date.now()
-    await removeRunner(await client(), org, offline(7, 'spot-7'), {
-      apiUrl: API,
-      busyTimeoutS: 5,
-      timeoutS: 5,
-      log: () => {}
-    })
+    const { outcome } = await deleteSpot7({ busyTimeoutS: 5, realTime: true })
+    expect(outcome).toMatchObject({ deleted: true })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
   })
 })
@@ -438,13 +432,13 @@ describe('run', () => {
       .reply(204)
     await run()
     expect(process.exitCode).toBeUndefined()
-    expect(await outputs()).toMatch(
-      /deleted<<.*\ntrue\n.*runner-id<<.*\n7\n.*runner-status<<.*\noffline\n/s
+    expect(await outputs()).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n/s)
+    expect(await outputs()).toContain(
+      '[{"id":7,"name":"spot-<7>","status":"offline","deleted":true}]'
     )
-    expect(await summary()).toContain('&#39;spot-&#60;7&#62;&#39;')
-    expect(action.stdout()).toContain(
-      "Deleted runner 'spot-<7>' (id 7, offline) from organization octo-org"
-    )
+    expect(await summary()).toContain('spot-&#60;7&#62;')
+    expect(await summary()).toContain('Deleted 1 of 1 runners chosen in organization octo-org.')
+    expect(action.stdout()).toContain('Deleted 1 of 1: spot-<7> (id 7)')
     expect(action.stdout().replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
   })
 
@@ -452,8 +446,10 @@ describe('run', () => {
     nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
     await run()
     expect(process.exitCode).toBeUndefined()
-    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n/s)
-    expect(await summary()).toContain('nothing deleted')
+    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runners<<.*\n\[\]\n/s)
+    expect(await summary()).toContain(
+      'Deleted 0 of 0 runners chosen in organization octo-org; no runner is named &#39;spot-&#60;7&#62;&#39;.'
+    )
   })
 
   it('fails with no output when there is none and missing-ok is false', async () => {
@@ -478,16 +474,20 @@ describe('run', () => {
     listedThenGone()
     await run()
     expect(process.exitCode).toBeUndefined()
-    expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runner-id<<.*\n7\n/s)
+    expect(await outputs()).toContain('"reason":"already deleted by something else"')
+    expect(await summary()).toContain('already deleted by something else')
     expect(action.stdout()).toContain('was deleted by something else after it was listed')
   })
 
-  it('fails when the runner vanishes and missing-ok is false', async () => {
+  it('fails when the runner vanishes and missing-ok is false, as a fleet does', async () => {
     process.env['INPUT_MISSING-OK'] = 'false'
     listedThenGone()
     await run()
     expect(process.exitCode).toBe(1)
-    expect(await outputs()).toBe('')
+    expect(await outputs()).toContain('"reason":"the deletion failed"')
+    expect(action.stdout()).toContain(
+      "Deleted 0 of 1 runners of organization octo-org; not deleted:%0A- 'spot-<7>' (id 7, offline): Runner"
+    )
     expect(action.stdout()).toContain("Set 'missing-ok: true' to accept that.")
   })
 
@@ -548,7 +548,7 @@ describe('run', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
       expect(process.exitCode).toBe(1)
       const written = await outputs()
-      expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n.*runner-id<<.*\n\n/s)
+      expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n/s)
       expect(written).toContain(
         '[{"id":1,"name":"a","status":"offline","deleted":true},' +
           '{"id":2,"name":"b","status":"offline","deleted":false,"reason":"the deletion failed"},' +
@@ -656,20 +656,6 @@ describe('run', () => {
       expect(process.exitCode).toBeUndefined()
       expect(await summary()).toContain(
         'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
-      )
-    })
-
-    it('with one name, a runner gone before its deletion says so in the summary', async () => {
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, listed(offline(7, 'spot-<7>')))
-        .delete('/orgs/octo-org/actions/runners/7')
-        .reply(404, { message: 'Not Found' })
-      await run()
-      expect(process.exitCode).toBeUndefined()
-      expect(await summary()).toContain(
-        'of organization octo-org: already deleted by something else.'
       )
     })
   })
