@@ -4433,7 +4433,7 @@ function explainFailure(error, attempt) {
     const tries = failure.attempts > 1
         ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
         : '';
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
+    const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
     const because = { cause: failure };
     if (!isHttpError(last)) {
@@ -4597,13 +4597,7 @@ async function mintRemoveToken(client, target, { apiUrl, timeoutS, mask, now = D
         response = await client.request(route.route, route.params);
     }
     catch (error) {
-        throw explainFailure(error, {
-            target,
-            apiUrl,
-            requestLine: requestLine(route),
-            timeoutS,
-            now: now()
-        });
+        throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
     }
     return parseAnswer(response.data, response.status, response.headers['content-type'], `${requestLine(route)} (status ${response.status})`, mask);
 }

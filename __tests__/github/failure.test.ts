@@ -16,7 +16,7 @@ function attempt(scope = 'repository', apiUrl = 'https://api.github.com'): Attem
   return {
     target: targets[scope] as Target,
     apiUrl,
-    requestLine: `POST /${scope}/actions/runners/remove-token`,
+    route: { route: `POST /${scope}/actions/runners/remove-token`, params: {} },
     timeoutS: 30,
     now: Date.parse('2026-11-21T12:00:00Z')
   }

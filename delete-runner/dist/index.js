@@ -4415,7 +4415,7 @@ function explainFailure(error, attempt) {
     const tries = failure.attempts > 1
         ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
         : '';
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
+    const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
     const because = { cause: failure };
     if (!isHttpError(last)) {
@@ -4659,13 +4659,7 @@ async function deleteOne(client, runner, { target, apiUrl, timeoutS, busyTimeout
                 return failure.attempts > 1 ? 'deleted' : 'gone';
             }
             if (!isHttpError(answer) || answer.status !== 422 || !isBusy(answer, runner)) {
-                throw explainFailure(error, {
-                    target,
-                    apiUrl,
-                    requestLine: requestLine(route),
-                    timeoutS,
-                    now: now()
-                });
+                throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
             }
             const left = deadline - monotonicNow();
             if (left <= 0)
@@ -4729,13 +4723,7 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
             response = await client.request(route.route, { ...query, ...route.params });
         }
         catch (error) {
-            const explained = explainFailure(error, {
-                target,
-                apiUrl,
-                requestLine: requestLine(route),
-                timeoutS,
-                now: now()
-            });
+            const explained = explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
             if (page === 1)
                 throw explained;
             throw new RequestFailedError(`Reading ${what} failed, so no runner was deleted. ${explained.message}`);

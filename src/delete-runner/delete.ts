@@ -11,7 +11,7 @@ import type { GitHubClient } from '../github/client.js'
 import { explainFailure, RequestFailedError } from '../github/failure.js'
 import { isHttpError, type HttpError } from '../github/http-error.js'
 import { FailedAttempts } from '../github/retry.js'
-import { deleteRunnerRoute, describeTarget, requestLine, type Target } from '../github/target.js'
+import { deleteRunnerRoute, describeTarget, type Target } from '../github/target.js'
 import { describeRunner } from './choose.js'
 import type { Runner } from './list.js'
 
@@ -130,13 +130,7 @@ async function deleteOne(
         return failure.attempts > 1 ? 'deleted' : 'gone'
       }
       if (!isHttpError(answer) || answer.status !== 422 || !isBusy(answer, runner)) {
-        throw explainFailure(error, {
-          target,
-          apiUrl,
-          requestLine: requestLine(route),
-          timeoutS,
-          now: now()
-        })
+        throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() })
       }
       const left = deadline - monotonicNow()
       if (left <= 0) throw stillBusy(runner, target, busyTimeoutS, answer)

@@ -68,13 +68,7 @@ export async function listRunners(
       // The route's own parameters last: a next link cannot change the scope in the path.
       response = await client.request(route.route, { ...query, ...route.params })
     } catch (error) {
-      const explained = explainFailure(error, {
-        target,
-        apiUrl,
-        requestLine: requestLine(route),
-        timeoutS,
-        now: now()
-      })
+      const explained = explainFailure(error, { target, apiUrl, route, timeoutS, now: now() })
       if (page === 1) throw explained
       throw new RequestFailedError(
         `Reading ${what} failed, so no runner was deleted. ${explained.message}`

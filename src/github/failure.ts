@@ -3,15 +3,15 @@ import { errorCode, innermostMessage, isHttpError, type HttpError } from './http
 import { causes, isObject } from '../step/errors.js'
 import { REQUIRED_PERMISSION } from './permissions.js'
 import { FailedAttempts, MAX_WAIT_S, rateLimit, seconds, TRANSIENT_CODES } from './retry.js'
-import { describeTarget, type Target } from './target.js'
+import { describeTarget, requestLine, type Route, type Target } from './target.js'
 import { TransportError } from './transport.js'
 
 /** What the action was doing when a request failed, to name it in the error. */
 export interface Attempt {
   target: Target
   apiUrl: string
-  /** `POST /orgs/octo/actions/runners/remove-token` */
-  requestLine: string
+  /** The request, e.g. `POST /orgs/{org}/actions/runners/remove-token` for org `octo`. */
+  route: Route
   /** The 'timeout' input, in seconds. */
   timeoutS: number
   /** Now, in ms since the epoch, to say when a rate limit resets. */
@@ -53,7 +53,7 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
     failure.attempts > 1
       ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
       : ''
-  const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`
+  const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`
   const last = failure.last
   const because = { cause: failure }
   if (!isHttpError(last)) {

@@ -23,13 +23,7 @@ export async function mintRemoveToken(
   try {
     response = await client.request(route.route, route.params)
   } catch (error) {
-    throw explainFailure(error, {
-      target,
-      apiUrl,
-      requestLine: requestLine(route),
-      timeoutS,
-      now: now()
-    })
+    throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() })
   }
   return parseAnswer(
     response.data,
