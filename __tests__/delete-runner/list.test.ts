@@ -3,8 +3,8 @@ import { createClient } from '../../src/github/client.js'
 import type { Target } from '../../src/github/target.js'
 import { listRunners, MAX_PAGES, nextLink } from '../../src/delete-runner/list.js'
 import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
+import { API, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const PATH = '/orgs/octo-org/actions/runners'
 const org: Target = { scope: 'organization', org: 'octo-org' }
 const log = { info() {}, debug() {}, warning() {} }
@@ -17,7 +17,8 @@ const good = (id: number) => ({
   labels: [{ name: 'x' }]
 })
 
-async function list() {
+/** The runners of the organization, as listRunners reads them from nock (filtered by `name`). */
+async function list(name?: string) {
   const client = await createClient({
     token: 'ghp_listTest',
     apiUrl: API,
@@ -25,7 +26,7 @@ async function list() {
     timeoutS: 5,
     log
   })
-  return listRunners(client, org, { apiUrl: API, timeoutS: 5 })
+  return listRunners(client, org, { apiUrl: API, timeoutS: 5, name })
 }
 
 function page(body: unknown, link?: string, status = 200) {
@@ -38,12 +39,7 @@ function page(body: unknown, link?: string, status = 200) {
     })
 }
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 it('reads every page a next link points to, on the same origin', async () => {
   page(
@@ -66,14 +62,7 @@ it('asks GitHub to filter by one name', async () => {
     .get(PATH)
     .query({ per_page: '100', name: 'r-1' })
     .reply(200, { total_count: 1, runners: [good(1)] }, JSON_TYPE)
-  const client = await createClient({
-    token: 'ghp_listTest',
-    apiUrl: API,
-    retries: 0,
-    timeoutS: 5,
-    log
-  })
-  const listing = await listRunners(client, org, { apiUrl: API, timeoutS: 5, name: 'r-1' })
+  const listing = await list('r-1')
   expect(listing.runners.map((r) => r.id)).toEqual([1])
 })
 

@@ -11,8 +11,8 @@ import { messageOf } from '../../src/step/errors.js'
 import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
 import type { Target } from '../../src/github/target.js'
 import { inProcessAction } from '../harness/in-process.ts'
+import { API, commonInputEnv, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const TOKEN = 'ghp_deleteRunnerUnitTest0000000000000000'
 const org: Target = { scope: 'organization', org: 'octo-org' }
 const labels = [{ id: 1, name: 'self-hosted', type: 'read-only' }]
@@ -27,6 +27,7 @@ const offline = (id: number, name: string): Runner => ({
   busy: false,
   labels: []
 })
+const online = (id: number, name: string): Runner => ({ ...offline(id, name), status: 'online' })
 const asListed = (runner: Runner): Runner => ({ ...runner, labels: ['self-hosted'] })
 const client = () =>
   createClient({
@@ -37,12 +38,7 @@ const client = () =>
     log: { info() {}, debug() {}, warning() {} }
   })
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 /** delete-runner's inputs as the runner passes them: one name, everything else default. */
 const RAW: RawDeleteInputs = {
@@ -404,14 +400,8 @@ describe('deleteAll, against the client', () => {
 
 describe('run', () => {
   const action = inProcessAction(() => ({
-    INPUT_TOKEN: TOKEN,
-    INPUT_OWNER: '',
-    INPUT_REPO: '',
+    ...commonInputEnv(TOKEN),
     INPUT_ORG: 'octo-org',
-    INPUT_ENTERPRISE: '',
-    'INPUT_API-URL': API,
-    INPUT_RETRIES: '0',
-    INPUT_TIMEOUT: '5',
     'INPUT_RUNNER-NAME': 'spot-<7>',
     'INPUT_NAME-PREFIX': '',
     INPUT_LABELS: '',
@@ -422,14 +412,16 @@ describe('run', () => {
     'INPUT_MISSING-OK': 'true'
   }))
   const { outputs, summary } = action
+  const LIST = '/orgs/octo-org/actions/runners'
+  /** GitHub lists these runners; chain what it answers to each DELETE. */
+  const listing = (...runners: Runner[]) =>
+    nock(API)
+      .get(LIST)
+      .query(true)
+      .reply(200, listed(...runners))
 
   it('deletes the runner, sets the outputs and writes an escaped summary', async () => {
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed(offline(7, 'spot-<7>')))
-      .delete('/orgs/octo-org/actions/runners/7')
-      .reply(204)
+    listing(offline(7, 'spot-<7>')).delete(`${LIST}/7`).reply(204)
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n/s)
@@ -443,7 +435,7 @@ describe('run', () => {
   })
 
   it('succeeds with deleted=false when there is none and missing-ok is true', async () => {
-    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+    listing()
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toMatch(/deleted<<.*\nfalse\n.*runners<<.*\n\[\]\n/s)
@@ -452,36 +444,62 @@ describe('run', () => {
     )
   })
 
-  it('fails with no output when there is none and missing-ok is false', async () => {
-    process.env['INPUT_MISSING-OK'] = 'false'
-    nock(API).get('/orgs/octo-org/actions/runners').query(true).reply(200, listed())
+  it.each([
+    [
+      'there is none and missing-ok is false',
+      { 'INPUT_MISSING-OK': 'false' },
+      [],
+      ["set 'missing-ok: true' if it may be gone"]
+    ],
+    [
+      'two runners have the name',
+      {},
+      [offline(7, 'spot-<7>'), offline(8, 'spot-<7>')],
+      ['(ids 7, 8): refusing to guess']
+    ],
+    [
+      'the runner is online',
+      {},
+      [online(7, 'spot-<7>')],
+      ["::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"]
+    ],
+    [
+      'several are refused, listing every refusal at once',
+      { 'INPUT_RUNNER-NAME': 'a\nb' },
+      [online(1, 'a'), offline(2, 'b'), offline(3, 'b')],
+      [
+        "::error::Nothing was deleted:%0A- Runner 'a' (id 1, online)",
+        "%0A- 2 runners of organization octo-org are named 'b'"
+      ]
+    ]
+  ])('fails with no output, deleting nothing, when %s', async (_, env, runners, words) => {
+    Object.assign(process.env, env)
+    listing(...runners)
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toBe('')
-    expect(action.stdout()).toContain("set 'missing-ok: true' if it may be gone")
+    for (const word of words) expect(action.stdout()).toContain(word)
   })
 
-  /** GitHub lists the runner, then no longer knows it when it is deleted. */
-  const listedThenGone = () =>
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed(offline(7, 'spot-<7>')))
-      .delete('/orgs/octo-org/actions/runners/7')
-      .reply(404, { message: 'Not Found' })
+  it('says which runner differs only in case', async () => {
+    listing(offline(9, 'SPOT-<7>'))
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(action.stdout()).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
+  })
 
   it('succeeds with deleted=false when the runner vanishes before the deletion', async () => {
-    listedThenGone()
+    listing(offline(7, 'spot-<7>')).delete(`${LIST}/7`).reply(404, { message: 'Not Found' })
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toContain('"reason":"already deleted by something else"')
-    expect(await summary()).toContain('already deleted by something else')
+    expect(await summary()).toContain('<td>already deleted by something else</td>')
     expect(action.stdout()).toContain('was deleted by something else after it was listed')
   })
 
   it('fails when the runner vanishes and missing-ok is false, as a fleet does', async () => {
     process.env['INPUT_MISSING-OK'] = 'false'
-    listedThenGone()
+    listing(offline(7, 'spot-<7>')).delete(`${LIST}/7`).reply(404, { message: 'Not Found' })
     await run()
     expect(process.exitCode).toBe(1)
     expect(await outputs()).toContain('"reason":"the deletion failed"')
@@ -491,172 +509,104 @@ describe('run', () => {
     expect(action.stdout()).toContain("Set 'missing-ok: true' to accept that.")
   })
 
-  it('fails with no output when two runners have the name', async () => {
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed(offline(7, 'spot-<7>'), offline(8, 'spot-<7>')))
+  it('deletes several, a second apart; one that fails does not stop the others, and the step says so', async () => {
+    process.env['INPUT_RUNNER-NAME'] = 'a\nb\nc'
+    listing(offline(1, 'a'), offline(2, 'b'), offline(3, 'c'))
+      .delete(`${LIST}/1`)
+      .reply(204)
+      .delete(`${LIST}/2`)
+      .reply(500, { message: 'Server Error' })
+      .delete(`${LIST}/3`)
+      .reply(404, { message: 'Not Found' })
+    const started = Date.now()
     await run()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
     expect(process.exitCode).toBe(1)
-    expect(await outputs()).toBe('')
-    expect(action.stdout()).toContain('(ids 7, 8): refusing to guess')
+    const written = await outputs()
+    expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n/s)
+    expect(written).toContain(
+      '[{"id":1,"name":"a","status":"offline","deleted":true},' +
+        '{"id":2,"name":"b","status":"offline","deleted":false,"reason":"the deletion failed"},' +
+        '{"id":3,"name":"c","status":"offline","deleted":false,"reason":"already deleted by something else"}]'
+    )
+    expect(action.stdout()).toContain('Deleted 1 of 3: a (id 1)')
+    expect(action.stdout()).toContain(
+      "Deleted 1 of 3 runners of organization octo-org; not deleted:%0A- 'b' (id 2, offline): DELETE"
+    )
+    expect(await summary()).toContain('Deleted 1 of 3 runners chosen in organization octo-org.')
   })
 
-  it('says which runner differs only in case', async () => {
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed(offline(9, 'SPOT-<7>')))
+  it('when every deletion fails, names each runner, and still sets the outputs and the summary', async () => {
+    process.env['INPUT_RUNNER-NAME'] = 'a\nb'
+    listing(offline(1, 'a'), offline(2, 'b'))
+      .delete(`${LIST}/1`)
+      .reply(500, { message: 'Server Error' })
+      .delete(`${LIST}/2`)
+      .reply(500, { message: 'Server Error' })
+    await run()
+    expect(process.exitCode).toBe(1)
+    const written = await outputs()
+    expect(written).toMatch(/deleted<<.*\nfalse\n.*deleted-count<<.*\n0\n/s)
+    expect(written).toContain('"reason":"the deletion failed"')
+    expect(action.stdout()).toContain("not deleted:%0A- 'a' (id 1, offline): DELETE")
+    expect(action.stdout()).toContain("%0A- 'b' (id 2, offline): DELETE")
+    expect(await summary()).toContain('Deleted 0 of 2 runners chosen')
+  })
+
+  it('stops at a rate limit, reports the rest as not tried, and warns of a prefix that looks like a pattern', async () => {
+    process.env['INPUT_RUNNER-NAME'] = ''
+    process.env['INPUT_NAME-PREFIX'] = 'spot-*'
+    listing(offline(1, 'spot-*1'), offline(2, 'spot-*2'))
+      .delete(`${LIST}/1`)
+      .reply(429, { message: 'Too Many Requests' })
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(action.stdout()).toContain(
+      "::warning::'name-prefix' is 'spot-*': it is matched literally"
+    )
+    expect(action.stdout()).toContain("%0A- 'spot-*2' (id 2, offline): not tried: rate limited")
+    expect(await outputs()).toContain('"reason":"not tried: rate limited"')
+  })
+
+  it('a dry run with a selector reports, skips online runners, and deletes nothing', async () => {
+    process.env['INPUT_RUNNER-NAME'] = ''
+    process.env['INPUT_NAME-PREFIX'] = 'spot-'
+    process.env['INPUT_DRY-RUN'] = 'true'
+    listing(offline(1, 'spot-1'), online(2, 'spot-2'), offline(3, 'other'))
     await run()
     expect(process.exitCode).toBeUndefined()
-    expect(action.stdout()).toContain("'SPOT-<7>' (id 9, offline) differs only in case")
-  })
-
-  it('fails with no output when the runner is online', async () => {
-    nock(API)
-      .get('/orgs/octo-org/actions/runners')
-      .query(true)
-      .reply(200, listed({ id: 7, name: 'spot-<7>', status: 'online', busy: false, labels: [] }))
-    await run()
-    expect(process.exitCode).toBe(1)
-    expect(await outputs()).toBe('')
-    expect(action.stdout()).toContain(
-      "::error::Runner 'spot-<7>' (id 7, online) of organization octo-org is online"
+    expect(await outputs()).toContain(
+      '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"}]'
     )
+    expect(action.stdout()).toContain(
+      "Skipped 1 matching runners that are not offline: 'spot-2' (id 2, online)"
+    )
+    const written = await summary()
+    expect(written).toContain(
+      'Dry run: 1 runners of organization octo-org would be deleted; nothing was deleted.'
+    )
+    expect(written).toContain('Left alone (not offline): &#39;spot-2&#39; (id 2, online)')
   })
 
-  describe('fleets', () => {
-    const online = (id: number, name: string): Runner => ({
-      ...offline(id, name),
-      status: 'online'
-    })
-
-    it('deletes several, a second apart; one that fails does not stop the others, and the step says so', async () => {
-      process.env['INPUT_RUNNER-NAME'] = 'a\nb\nc'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query({ per_page: '100' })
-        .reply(200, listed(offline(1, 'a'), offline(2, 'b'), offline(3, 'c')))
-        .delete('/orgs/octo-org/actions/runners/1')
-        .reply(204)
-        .delete('/orgs/octo-org/actions/runners/2')
-        .reply(500, { message: 'Server Error' })
-        .delete('/orgs/octo-org/actions/runners/3')
-        .reply(404, { message: 'Not Found' })
-      const started = Date.now()
-      await run()
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
-      expect(process.exitCode).toBe(1)
-      const written = await outputs()
-      expect(written).toMatch(/deleted<<.*\ntrue\n.*deleted-count<<.*\n1\n/s)
-      expect(written).toContain(
-        '[{"id":1,"name":"a","status":"offline","deleted":true},' +
-          '{"id":2,"name":"b","status":"offline","deleted":false,"reason":"the deletion failed"},' +
-          '{"id":3,"name":"c","status":"offline","deleted":false,"reason":"already deleted by something else"}]'
-      )
-      expect(action.stdout()).toContain('Deleted 1 of 3: a (id 1)')
-      expect(action.stdout()).toContain(
-        "Deleted 1 of 3 runners of organization octo-org; not deleted:%0A- 'b' (id 2, offline): DELETE"
-      )
-      expect(await summary()).toContain('Deleted 1 of 3 runners chosen in organization octo-org.')
-    })
-
-    it('when every deletion fails, names each runner, and still sets the outputs and the summary', async () => {
-      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, listed(offline(1, 'a'), offline(2, 'b')))
-        .delete('/orgs/octo-org/actions/runners/1')
-        .reply(500, { message: 'Server Error' })
-        .delete('/orgs/octo-org/actions/runners/2')
-        .reply(500, { message: 'Server Error' })
-      await run()
-      expect(process.exitCode).toBe(1)
-      const written = await outputs()
-      expect(written).toMatch(/deleted<<.*\nfalse\n.*deleted-count<<.*\n0\n/s)
-      expect(written).toContain('"reason":"the deletion failed"')
-      expect(action.stdout()).toContain("not deleted:%0A- 'a' (id 1, offline): DELETE")
-      expect(action.stdout()).toContain("%0A- 'b' (id 2, offline): DELETE")
-      expect(await summary()).toContain('Deleted 0 of 2 runners chosen')
-    })
-
-    it('stops at a rate limit, reports the rest as not tried, and warns of a prefix that looks like a pattern', async () => {
-      process.env['INPUT_RUNNER-NAME'] = ''
-      process.env['INPUT_NAME-PREFIX'] = 'spot-*'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, listed(offline(1, 'spot-*1'), offline(2, 'spot-*2')))
-        .delete('/orgs/octo-org/actions/runners/1')
-        .reply(429, { message: 'Too Many Requests' })
-      await run()
-      expect(process.exitCode).toBe(1)
-      expect(action.stdout()).toContain(
-        "::warning::'name-prefix' is 'spot-*': it is matched literally"
-      )
-      expect(action.stdout()).toContain("%0A- 'spot-*2' (id 2, offline): not tried: rate limited")
-      expect(await outputs()).toContain('"reason":"not tried: rate limited"')
-    })
-
-    it('lists every refusal at once, and deletes nothing', async () => {
-      process.env['INPUT_RUNNER-NAME'] = 'a\nb'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, listed(online(1, 'a'), offline(2, 'b'), offline(3, 'b')))
-      await run()
-      expect(process.exitCode).toBe(1)
-      expect(await outputs()).toBe('')
-      expect(action.stdout()).toContain(
-        "::error::Nothing was deleted:%0A- Runner 'a' (id 1, online)"
-      )
-      expect(action.stdout()).toContain("%0A- 2 runners of organization octo-org are named 'b'")
-    })
-
-    it('a dry run with a selector reports, skips online runners, and deletes nothing', async () => {
-      process.env['INPUT_RUNNER-NAME'] = ''
-      process.env['INPUT_NAME-PREFIX'] = 'spot-'
-      process.env['INPUT_DRY-RUN'] = 'true'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, listed(offline(1, 'spot-1'), online(2, 'spot-2'), offline(3, 'other')))
-      await run()
-      expect(process.exitCode).toBeUndefined()
-      expect(await outputs()).toContain(
-        '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"}]'
-      )
-      expect(action.stdout()).toContain(
-        "Skipped 1 matching runners that are not offline: 'spot-2' (id 2, online)"
-      )
-      const written = await summary()
-      expect(written).toContain(
-        'Dry run: 1 runners of organization octo-org would be deleted; nothing was deleted.'
-      )
-      expect(written).toContain('Left alone (not offline): &#39;spot-2&#39; (id 2, online)')
-    })
-
-    it('a selector that deletes reports how many it left alone', async () => {
-      process.env['INPUT_RUNNER-NAME'] = ''
-      process.env.INPUT_LABELS = 'gpu'
-      nock(API)
-        .get('/orgs/octo-org/actions/runners')
-        .query(true)
-        .reply(200, {
-          total_count: 2,
-          runners: [
-            { id: 1, name: 'g-1', status: 'offline', busy: false, labels: [{ name: 'GPU' }] },
-            { id: 2, name: 'g-2', status: 'online', busy: true, labels: [{ name: 'gpu' }] }
-          ]
-        })
-        .delete('/orgs/octo-org/actions/runners/1')
-        .reply(204)
-      await run()
-      expect(process.exitCode).toBeUndefined()
-      expect(await summary()).toContain(
-        'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
-      )
-    })
+  it('a selector that deletes reports how many it left alone', async () => {
+    process.env['INPUT_RUNNER-NAME'] = ''
+    process.env.INPUT_LABELS = 'gpu'
+    nock(API)
+      .get(LIST)
+      .query(true)
+      .reply(200, {
+        total_count: 2,
+        runners: [
+          { id: 1, name: 'g-1', status: 'offline', busy: false, labels: [{ name: 'GPU' }] },
+          { id: 2, name: 'g-2', status: 'online', busy: true, labels: [{ name: 'gpu' }] }
+        ]
+      })
+      .delete(`${LIST}/1`)
+      .reply(204)
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    expect(await summary()).toContain(
+      'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
+    )
   })
 })

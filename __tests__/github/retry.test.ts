@@ -247,58 +247,127 @@ describe('withRetries', () => {
 })
 
 describe('rate limits', () => {
-  it("waits the seconds of a rate-limited 403's retry-after, plus jitter", async () => {
-    const { run, slept, lines } = harness({ random: 0.5 })
-    await run(answer(403, 'Forbidden', { 'retry-after': '5' }))
-    expect(slept).toEqual([5500])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (403 rate limit); retrying in 5.5 s'])
-  })
-
-  it('takes a retry-after of 0 as "now", waiting only the jitter', async () => {
-    const { run, slept } = harness({ random: 0.25 })
-    await run(answer(403, 'Forbidden', { 'retry-after': '0' }))
-    expect(slept).toEqual([250])
-  })
-
-  it("waits a secondary limit's retry-after, not a minute", async () => {
-    const { run, slept, lines } = harness()
-    await run(answer(429, SECONDARY, { 'retry-after': '3' }))
-    expect(slept).toEqual([3000])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (429 secondary rate limit); retrying in 3.0 s'])
-  })
-
-  it('waits until x-ratelimit-reset when x-ratelimit-remaining is 0 (rounding up)', async () => {
-    const { run, slept, lines } = harness({ random: 0.5 })
-    const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(START_S + 30) }
-    await run(answer(403, 'API rate limit exceeded', headers))
+  it.each([
+    [
+      "a rate-limited 403's retry-after, plus jitter",
+      0.5,
+      403,
+      'Forbidden',
+      { 'retry-after': '5' },
+      5500,
+      '403 rate limit'
+    ],
+    [
+      'only the jitter for a retry-after of 0 ("now")',
+      0.25,
+      403,
+      'Forbidden',
+      { 'retry-after': '0' },
+      250,
+      '403 rate limit'
+    ],
+    [
+      'a retry-after with surrounding spaces',
+      0,
+      403,
+      'Forbidden',
+      { 'retry-after': ' 4 ' },
+      4000,
+      '403 rate limit'
+    ],
+    [
+      "a secondary limit's retry-after, not a minute",
+      0,
+      429,
+      SECONDARY,
+      { 'retry-after': '3' },
+      3000,
+      '429 secondary rate limit'
+    ],
+    [
+      'a minute for a secondary limit that says nothing more',
+      0.5,
+      403,
+      SECONDARY,
+      {},
+      60_500,
+      '403 secondary rate limit'
+    ],
     // 29.75 s to the reset, rounded up to 30, plus 0.5 s of jitter.
-    expect(slept).toEqual([30_500])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (403 primary rate limit); retrying in 30.5 s'])
-  })
-
-  it('waits only the jitter when the reset is already past, never a negative time', async () => {
-    const { run, slept } = harness({ random: 0.1 })
-    const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(START_S - 600) }
-    await run(answer(429, 'API rate limit exceeded', headers))
-    expect(slept).toEqual([100])
-  })
-
-  it('prefers retry-after over x-ratelimit-reset', async () => {
-    const { run, slept } = harness()
-    const headers = {
-      'retry-after': '2',
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(START_S + 3600)
-    }
-    await run(answer(403, 'API rate limit exceeded', headers))
-    expect(slept).toEqual([2000])
-  })
-
-  it('waits a minute for a secondary limit that says nothing more', async () => {
-    const { run, slept, lines } = harness({ random: 0.5 })
-    await run(answer(403, SECONDARY))
-    expect(slept).toEqual([60_500])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (403 secondary rate limit); retrying in 60.5 s'])
+    [
+      'until x-ratelimit-reset when x-ratelimit-remaining is 0, rounding up',
+      0.5,
+      403,
+      'API rate limit exceeded',
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(START_S + 30) },
+      30_500,
+      '403 primary rate limit'
+    ],
+    [
+      'only the jitter when the reset is already past, never a negative time',
+      0.1,
+      429,
+      'API rate limit exceeded',
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(START_S - 600) },
+      100,
+      '429 primary rate limit'
+    ],
+    [
+      'retry-after rather than x-ratelimit-reset',
+      0,
+      403,
+      'API rate limit exceeded',
+      {
+        'retry-after': '2',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(START_S + 3600)
+      },
+      2000,
+      '403 primary rate limit'
+    ],
+    [
+      "a 5xx's retry-after when longer than the backoff (no jitter added)",
+      0.5,
+      503,
+      'Service Unavailable',
+      { 'retry-after': '10' },
+      10_000,
+      '503'
+    ],
+    [
+      'the backoff when a 5xx retry-after is shorter',
+      0.5,
+      502,
+      'Bad Gateway',
+      { 'retry-after': '0' },
+      750,
+      '502'
+    ],
+    [
+      'the backoff for a 5xx whose retry-after is malformed',
+      0,
+      503,
+      'Service Unavailable',
+      { 'retry-after': '-30' },
+      500,
+      '503'
+    ],
+    [
+      "at least a plain 429's retry-after",
+      0,
+      429,
+      'Too Many Requests',
+      { 'retry-after': '7' },
+      7000,
+      '429'
+    ]
+  ])('waits %s', async (_, random, status, message, headers, waitMs, what) => {
+    const { run, slept, lines } = harness({ random })
+    await run(answer(status, message, headers as Record<string, string>))
+    expect(slept).toEqual([waitMs])
+    expect(lines).toEqual([
+      `Attempt 1 of 3 failed (${what}); retrying in ${(waitMs / 1000).toFixed(1)} s`
+    ])
   })
 
   it('waits exactly MAX_WAIT_S when asked to, but not a second more', async () => {
@@ -375,42 +444,10 @@ describe('rate limits', () => {
     }
   )
 
-  it('accepts a retry-after with surrounding spaces', async () => {
-    const { run, slept } = harness()
-    await run(answer(403, 'Forbidden', { 'retry-after': ' 4 ' }))
-    expect(slept).toEqual([4000])
-  })
-
-  it('makes a 5xx wait its retry-after when that is longer than the backoff (no jitter added)', async () => {
-    const { run, slept, lines } = harness({ random: 0.5 })
-    await run(answer(503, 'Service Unavailable', { 'retry-after': '10' }))
-    expect(slept).toEqual([10_000])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (503); retrying in 10.0 s'])
-  })
-
-  it('keeps the backoff when a 5xx retry-after is shorter', async () => {
-    const { run, slept } = harness({ random: 0.5 })
-    await run(answer(502, 'Bad Gateway', { 'retry-after': '0' }))
-    expect(slept).toEqual([750])
-  })
-
-  it('makes a plain 429 wait at least its retry-after', async () => {
-    const { run, slept, lines } = harness()
-    await run(answer(429, 'Too Many Requests', { 'retry-after': '7' }))
-    expect(slept).toEqual([7000])
-    expect(lines).toEqual(['Attempt 1 of 3 failed (429); retrying in 7.0 s'])
-  })
-
   it('fails at once for a 5xx that asks to come back in more than a minute', async () => {
     const { run, slept } = harness({ retries: 5 })
     const failure = await failureOf(run(answer(503, 'Maintenance', { 'retry-after': '3600' })))
     expect([failure.attempts, failure.askedWaitS, slept]).toEqual([1, 3600, []])
-  })
-
-  it('backs off for a 5xx whose retry-after is malformed', async () => {
-    const { run, slept } = harness()
-    await run(answer(503, 'Service Unavailable', { 'retry-after': '-30' }))
-    expect(slept).toEqual([500])
   })
 })
 
