@@ -4447,7 +4447,7 @@ function explainFailure(error, attempt) {
     const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`;
     const rateLimited = last.status === 429 || rateLimit(last, attempt.now) !== undefined;
     return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, {
-        ...because,
+        cause: failure,
         rateLimited
     });
 }

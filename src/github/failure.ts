@@ -67,7 +67,7 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
   const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`
   const rateLimited = last.status === 429 || rateLimit(last, attempt.now) !== undefined
   return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, {
-    ...because,
+    cause: failure,
     rateLimited
   })
 }
