@@ -183,6 +183,7 @@ describe('leaves every runner alone', () => {
     expect(run.log).toContain(
       "Error: Deleted 0 of 1 runners of repository octo-org/hello-world; not deleted:\n- 'busy-8' (id 8, offline, busy): Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job after 2 s: GitHub answered 422"
     )
+    expectNoLeak(run, [INPUT_TOKEN])
     expect(registry.deleted).toEqual([])
     expect(simulator.requests.filter((r) => r.method === 'DELETE').length).toBeGreaterThanOrEqual(2)
   })
@@ -194,6 +195,7 @@ describe('leaves every runner alone', () => {
     expect(run.log).toContain(
       "Error: Deleted 0 of 1 runners of repository octo-org/hello-world; not deleted:\n- 'busy-8' (id 8, offline, busy): Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job: GitHub answered 422"
     )
+    expectNoLeak(run, [INPUT_TOKEN])
     expect(run.log).toContain("set 'busy-timeout'")
     expect(simulator.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1)
   })
