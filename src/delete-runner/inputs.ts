@@ -76,9 +76,9 @@ function parseChoice(raw: RawDeleteInputs): Choice {
   for (const label of labels) {
     if (label.length > LABEL_MAX || hasUnsafeCharacter(label)) {
       throw new InputError(
-        `Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor invisible ones ` +
-          `(such as a zero-width space) and is at most ` +
-          `${LABEL_MAX} characters. Separate labels with commas or line breaks.`
+        `Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor ` +
+          `invisible ones (such as a zero-width space) and is at most ${LABEL_MAX} characters. ` +
+          'Separate labels with commas or line breaks.'
       )
     }
   }
