@@ -3393,65 +3393,96 @@ function validateAll(parsers) {
 
 ;// CONCATENATED MODULE: ./src/step/text.ts
 /**
- * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
- * line, an error, an output or the job summary.
+ * Text that came from outside (the server, a proxy, the environment, an input) made safe for where
+ * it is going: one function per destination. Each redacts every secret before anything is cut,
+ * lets no workflow command (`::name::`, `##[`) form, and is bounded in length.
  */
 
 const DEFAULT_MAX_LENGTH = 300;
 /** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
 const PRE_CUT = 16 * 1024;
-// C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
-// characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
 /**
- * One line: secrets redacted (before anything is cut, so no secret is ever shown cut short),
- * control and invisible characters replaced by spaces, no workflow command (`::name::`, `##[`)
- * anywhere in it, at most `max` characters (then marked with '…').
+ * A character that shows as nothing, or as something other than itself: controls (C0, C1, CR and
+ * LF included), format characters (soft hyphen, zero-width, bidi controls, BOM, tags), lone
+ * surrogates, line and paragraph separators, and whatever else Unicode says may be ignored when
+ * shown (variation selectors, Hangul fillers, the combining grapheme joiner).
  */
-function safeText(text, max = DEFAULT_MAX_LENGTH) {
-    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
-    // there is still hidden, by its start.
-    const line = secrets
-        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
-        .replace(UNSAFE, ' ')
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const EVERY_UNSAFE = new RegExp(UNSAFE.source, 'gu');
+/** Whether `text` holds a character that shows as nothing, or as something other than itself. */
+function hasUnsafeCharacter(text) {
+    return UNSAFE.test(text);
+}
+/** Printable ASCII, nothing else (no space): what every GitHub token is. */
+function isPrintableAscii(text) {
+    return /^[\x21-\x7e]+$/.test(text);
+}
+/**
+ * One line for a log or an error: secrets redacted (before anything is cut, so no secret is ever
+ * shown cut short), unsafe characters replaced by spaces, no workflow command anywhere in it, at
+ * most `max` characters (then marked with '…').
+ */
+function forLog(text, max = DEFAULT_MAX_LENGTH) {
+    const line = noCommand(redacted(text).replace(EVERY_UNSAFE, ' '));
     const chars = [...line];
     if (chars.length > max)
         return `${chars.slice(0, max).join('').trimEnd()}…`;
     return text.length > PRE_CUT ? `${line}…` : line;
 }
-/** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
-function quoted(text, max = DEFAULT_MAX_LENGTH) {
-    return `"${safeText(text, max).replace(/["\\]/g, '\\$&')}"`;
-}
 /**
- * A value a person typed (an input), shown with its control characters visible as JSON escapes
- * (`"a\\nb"`), so they can see what is wrong with it; redacted, cut, and never a workflow command.
+ * A value for a log or an error, in double quotes as a JSON string, every unsafe character shown
+ * as an escape (`"a\u200bb"`), so that a person sees where it starts and ends and what is wrong
+ * with it; redacted, cut at `max` characters, never a workflow command.
  */
-function escaped(text, max = 120) {
-    const redacted = [...secrets.redact(text)];
-    const cut = redacted.length > max ? `${redacted.slice(0, max).join('')}…` : redacted.join('');
-    return JSON.stringify(cut)
-        .replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+function quotedForLog(value, max = 120) {
+    return noCommand(JSON.stringify(cut(redacted(value), max)).replace(EVERY_UNSAFE, text_escape));
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
 /**
- * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
- * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ * For the job summary (HTML that GitHub also reads as Markdown): one safe line (`forLog`) in which
+ * nothing renders, not even as a link (GitHub links bare `https://...` and `www....` text; `@` is
+ * escaped with the rest).
  */
-function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max)
+function forSummary(text, max = DEFAULT_MAX_LENGTH) {
+    return forLog(text, max)
         .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/:\/\//g, '&#58;//')
         .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return escaped(value, 120);
+/**
+ * A step output in JSON (for `fromJSON`): every string in it redacted, then cut at `maxString`
+ * characters; unsafe characters escaped; and no workflow command that a later step could print,
+ * since `::` and `##[` can only occur inside its strings, where `\u003a` and `\u005b` read back as
+ * the same.
+ */
+function forJsonOutput(value, maxString = 256) {
+    const json = JSON.stringify(value, (_key, item) => typeof item === 'string' ? cut(redacted(item), maxString) : item);
+    return json.replace(EVERY_UNSAFE, text_escape).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b');
+}
+/**
+ * Every known secret redacted, even one spelled with unsafe characters between its letters (soft
+ * hyphens, zero-width spaces): when the text without them shows a secret, it is shown without them.
+ * A huge text (a 20 MB error message) is first cut to what can matter: a secret cut short there is
+ * still hidden, by its start.
+ */
+function redacted(text) {
+    const once = secrets.redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text);
+    const visible = once.replace(EVERY_UNSAFE, '');
+    const twice = secrets.redact(visible);
+    return twice === visible ? once : twice;
+}
+function cut(text, max) {
+    const chars = [...text];
+    return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+/** `\uXXXX` for each UTF-16 unit of `character`, as JSON writes it. */
+function text_escape(character) {
+    return [...Array(character.length).keys()]
+        .map((i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`)
+        .join('');
+}
+function noCommand(text) {
+    return text.replace(/::/g, ': :').replace(/##\[/g, '## [');
 }
 
 ;// CONCATENATED MODULE: ./src/sealed-token/inputs.ts
@@ -3526,7 +3557,7 @@ function parseBinding(env) {
 function checkVariable(name, value, shape, expected) {
     if (value === undefined || value === '')
         return `${name} is not set`;
-    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+    return shape.test(value) ? undefined : `${name} is ${quotedForLog(value)}, not ${expected}`;
 }
 /** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
 function parseSealedTokenInput(value) {
@@ -3548,6 +3579,18 @@ function isObject(value) {
 /** The message of anything thrown. */
 function messageOf(error) {
     return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+/** How far `causes` looks: a cycle of causes, or a very long chain, ends there. */
+const MAX_CAUSES = 6;
+/** `error`, then its `cause`, then that one's, ...: at most MAX_CAUSES of them, none null. */
+function causes(error) {
+    const chain = [];
+    let cause = error;
+    while (cause !== undefined && cause !== null && chain.length < MAX_CAUSES) {
+        chain.push(cause);
+        cause = isObject(cause) ? cause.cause : undefined;
+    }
+    return chain;
 }
 
 ;// CONCATENATED MODULE: ./src/step/lifecycle.ts
@@ -3603,8 +3646,6 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/;
 const REPO_MAX = 100;
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const SLUG_MAX = 100;
-/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
  * its own, so that bad input is refused before any request, every problem listed at once.
@@ -3624,7 +3665,8 @@ function parseToken(token) {
             '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
             'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
     }
-    if (!PRINTABLE_ASCII.test(token)) {
+    // Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it.
+    if (!isPrintableAscii(token)) {
         throw new inputs_InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
             'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
             'break, a second line) was probably pasted with it. Set the secret to the token alone.');
@@ -3673,7 +3715,7 @@ function parseLogin(name, value) {
     const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
     if (value.length <= LOGIN_MAX && LOGIN.test(login))
         return value;
-    throw new inputs_InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+    throw new inputs_InputError(`Input '${name}' is ${quotedForLog(value)}, which is not a GitHub login: a login has only letters, ` +
         `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
         `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
         `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
@@ -3681,19 +3723,19 @@ function parseLogin(name, value) {
 }
 function parseRepoName(value) {
     if (value.includes('/')) {
-        throw new inputs_InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+        throw new inputs_InputError(`Input 'repo' is ${quotedForLog(value)}: give only the repository's name in 'repo' and its owner in ` +
             "'owner' (e.g. owner: octo-org, repo: hello-world).");
     }
     if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
         return value;
     }
-    throw new inputs_InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+    throw new inputs_InputError(`Input 'repo' is ${quotedForLog(value)}, which is not a repository name: a name has only letters, ` +
         `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
 }
 function parseSlug(value) {
     if (value.length <= SLUG_MAX && SLUG.test(value))
         return value;
-    throw new inputs_InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+    throw new inputs_InputError(`Input 'enterprise' is ${quotedForLog(value)}, which is not an enterprise slug: a slug has only ` +
         "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
         'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
 }
@@ -3710,10 +3752,10 @@ function parseApiUrl(input, fromEnv) {
         url = new URL(value);
     }
     catch {
-        throw new inputs_InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
+        throw new inputs_InputError(`${source} is ${quotedForLog(value)}, which is not an absolute URL. ${fix}`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new inputs_InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
+        throw new inputs_InputError(`${source} is ${quotedForLog(value)}: only http and https URLs work. ${fix}`);
     }
     if (url.username !== '' || url.password !== '') {
         throw new inputs_InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
@@ -3723,7 +3765,7 @@ function parseApiUrl(input, fromEnv) {
         throw new inputs_InputError(`${source} has a query or fragment: remove it. ${fix}`);
     }
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-        throw new inputs_InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
+        throw new inputs_InputError(`${source} is ${quotedForLog(value)}, the web address, not the API. Use https://api.github.com.`);
     }
     return url.href.replace(/\/+$/, '');
 }
@@ -3736,7 +3778,7 @@ function parseRetries(value) {
         return DEFAULT_RETRIES;
     if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
         return Number(value);
-    throw new inputs_InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+    throw new inputs_InputError(`Input 'retries' is ${quotedForLog(value)}: give how many times a failed request may be tried ` +
         `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
 }
 function parseTimeout(value) {
@@ -3745,7 +3787,7 @@ function parseTimeout(value) {
     const seconds = Number(value);
     if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
         return seconds;
-    throw new inputs_InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+    throw new inputs_InputError(`Input 'timeout' is ${quotedForLog(value)}: give the seconds one attempt may take before it is ` +
         `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
 }
 /** The inputs the token-using actions declare, read once, with the token masked first. */
@@ -3794,21 +3836,22 @@ function isHttpError(error) {
  * (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, ...) found along the error's causes.
  */
 function errorCode(error) {
-    for (let cause = error, depth = 0; isObject(cause) && depth < 6; depth++) {
+    for (const cause of causes(error)) {
+        if (!isObject(cause))
+            return undefined;
         if (cause.name === 'TimeoutError')
             return 'timeout';
         if (typeof cause.code === 'string')
             return cause.code;
-        cause = cause.cause;
     }
     return undefined;
 }
 /** The message of the innermost cause: what actually failed. */
 function innermostMessage(error) {
     let innermost = error;
-    for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 6; depth++) {
-        innermost = innermost.cause;
-    }
+    for (const cause of causes(error))
+        if (isObject(cause))
+            innermost = cause;
     return messageOf(innermost);
 }
 /** The error code along the causes, else the message of the innermost cause. */
@@ -4051,13 +4094,16 @@ const TRANSIENT_CODES = new Set([
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_CLOSED'
 ]);
-/** A request that failed for good: how many attempts it made, over how long, and the last cause. */
-class RequestFailure extends Error {
+/**
+ * The record of a request that failed for good: how many attempts it made, over how long, and the
+ * last cause (`explainFailure` in failure.ts turns it into a sentence for a person).
+ */
+class FailedAttempts extends Error {
     last;
     attempts;
     elapsedMs;
     askedWaitS;
-    name = 'RequestFailure';
+    name = 'FailedAttempts';
     constructor(last, attempts, elapsedMs, 
     /** Seconds GitHub asked to wait (a rate limit or `retry-after`), when it asked for more than MAX_WAIT_S. */
     askedWaitS) {
@@ -4077,7 +4123,7 @@ function withRetries(settings) {
             }
             catch (error) {
                 const retryable = classify(error, attempt, settings);
-                const fail = (askedWaitS) => new RequestFailure(error, attempt, settings.now() - started, askedWaitS);
+                const fail = (askedWaitS) => new FailedAttempts(error, attempt, settings.now() - started, askedWaitS);
                 if (!retryable)
                     throw fail();
                 if (retryable.askedS !== undefined && retryable.askedS > MAX_WAIT_S)
@@ -4111,7 +4157,7 @@ function classify(error, attempt, settings) {
         const waitMs = Math.max(backoffMs(attempt, settings.random), (retryAfterS ?? 0) * 1000);
         return { what: String(error.status), waitMs, askedS: retryAfterS };
     }
-    if (findCause(error, (cause) => cause instanceof TransportError))
+    if (causes(error).some((cause) => cause instanceof TransportError))
         return undefined;
     const code = errorCode(error);
     if (code === undefined || !TRANSIENT_CODES.has(code))
@@ -4157,15 +4203,6 @@ function rateLimit(error, nowMs) {
 /** A whole, non-negative number of seconds; anything else counts as absent. */
 function seconds(value) {
     return value !== undefined && /^\d{1,10}$/.test(value.trim()) ? Number(value) : undefined;
-}
-/** The first error along `error`'s causes that `test` accepts. */
-function findCause(error, test) {
-    for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 6; depth++) {
-        if (test(cause))
-            return cause;
-        cause = cause.cause;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/version.ts
@@ -4264,7 +4301,7 @@ function logged(exchange, { log, timeoutS }) {
     return async (url, init, maxBytes) => {
         const started = performance.now();
         const took = () => `${Math.round(performance.now() - started)} ms`;
-        const line = safeText(`${init.method} ${url.href}`, 300);
+        const line = forLog(`${init.method} ${url.href}`, 300);
         log.debug(`${line}: sending (time-out ${timeoutS} s)`);
         try {
             const answered = await exchange(url, init, maxBytes);
@@ -4272,7 +4309,7 @@ function logged(exchange, { log, timeoutS }) {
             return answered;
         }
         catch (error) {
-            log.debug(`${line}: failed after ${took()}: ${safeText(failureReason(error), 200)}`);
+            log.debug(`${line}: failed after ${took()}: ${forLog(failureReason(error), 200)}`);
             throw error;
         }
     };
@@ -4384,24 +4421,19 @@ function unexpectedAnswer(what, detail, consequence) {
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
     /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
-    get rateLimited() {
-        const failure = this.cause;
-        if (!(failure instanceof RequestFailure) || !isHttpError(failure.last))
-            return false;
-        return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined;
+    rateLimited;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.rateLimited = options.rateLimited ?? false;
     }
-}
-/** `catch (error) { throw explain(error) }` for one request. */
-function failureExplainer(target, apiUrl, route, timeoutS, now) {
-    return (error) => explainFailure(error, { target, apiUrl, requestLine: requestLine(route), timeoutS, now: now() });
 }
 /** Turns a failed request into a sentence for the person reading the failed run. */
 function explainFailure(error, attempt) {
-    const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0);
+    const failure = error instanceof FailedAttempts ? error : new FailedAttempts(error, 1, 0);
     const tries = failure.attempts > 1
         ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
         : '';
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
+    const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
     const because = { cause: failure };
     if (!isHttpError(last)) {
@@ -4413,12 +4445,19 @@ function explainFailure(error, attempt) {
         return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because);
     }
     const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`;
-    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because);
+    const rateLimited = last.status === 429 || rateLimit(last, attempt.now) !== undefined;
+    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, {
+        cause: failure,
+        rateLimited
+    });
+}
+/** `application/json`, or a JSON-based type (`application/vnd.github+json`), with any parameters. */
+function isJsonContentType(type) {
+    return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type ?? '');
 }
 /** GitHub's REST API answers JSON; anything else answered in its place. */
 function isGitHubAnswer(error) {
-    const type = error.response.headers['content-type'] ?? '';
-    return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type) && isObject(error.response.data);
+    return isJsonContentType(error.response.headers['content-type']) && isObject(error.response.data);
 }
 /** An answer from something other than GitHub's REST API: a wrong 'api-url', a proxy's page. */
 function notGitHub(error, apiUrl) {
@@ -4430,15 +4469,14 @@ function notGitHub(error, apiUrl) {
         ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (${url.origin}/api/v3).`
         : '';
     return (`Something other than GitHub's REST API answered ${error.status}` +
-        `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
+        `${type ? ` with ${forLog(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
         `${CHECK_API_URL}${ghes}`);
 }
 /** Why the request got no answer from GitHub, and what to do about it. */
 function networkFailure(error, { timeoutS }) {
-    if (error instanceof TransportError ||
-        (isObject(error) && error.cause instanceof TransportError)) {
-        const refused = error instanceof TransportError ? error : error.cause;
-        return `${safeText(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`;
+    const refused = causes(error).find((cause) => cause instanceof TransportError);
+    if (refused instanceof TransportError) {
+        return `${forLog(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`;
     }
     const code = errorCode(error);
     if (code === 'timeout') {
@@ -4446,7 +4484,7 @@ function networkFailure(error, { timeoutS }) {
             "can reach 'api-url' (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise " +
             "'timeout' or 'retries'.");
     }
-    const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`;
+    const cause = `${forLog(innermostMessage(error), 200)}${code ? ` (${forLog(code, 40)})` : ''}`;
     const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined;
     const fix = known ??
         "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
@@ -4479,7 +4517,7 @@ const NETWORK_FIX = [
 ];
 function githubMessage(error) {
     const data = error.response.data;
-    return quoted(typeof data.message === 'string' ? data.message : 'no message', 300);
+    return quotedForLog(typeof data.message === 'string' ? data.message : 'no message', 300);
 }
 function hint(error, failure, { target, now }) {
     const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
@@ -4541,7 +4579,7 @@ function notFound(target) {
 function ssoAdvice(header) {
     const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1];
     return url
-        ? `authorize it at ${safeText(url, 300)}, then run the job again.`
+        ? `authorize it at ${forLog(url, 300)}, then run the job again.`
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
@@ -4554,17 +4592,15 @@ const MAX_TOKEN_LENGTH = 1024;
 /** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
 async function mintRemoveToken(client, target, { apiUrl, timeoutS, mask, now = Date.now }) {
     const route = removeTokenRoute(target);
-    const explain = failureExplainer(target, apiUrl, route, timeoutS, now);
     let response;
     try {
         response = await client.request(route.route, route.params);
     }
     catch (error) {
-        throw explain(error);
+        throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
     }
     return parseAnswer(response.data, response.status, response.headers['content-type'], `${requestLine(route)} (status ${response.status})`, mask);
 }
-const mint_PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Checks the answer: GitHub documents a 201 with `token` and `expires_at`, both required.
  * `mask` is given the token, whole, as soon as there is one, before any other check can fail.
@@ -4577,9 +4613,9 @@ function parseAnswer(data, status, contentType, what, mask) {
     if (status !== 201 && status !== 200) {
         throw problem('is not the 201 GitHub documents for a minted token');
     }
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '')) {
+    if (!isJsonContentType(contentType)) {
         throw problem("is not a JSON object: something other than GitHub's REST API answered " +
-            `(${contentType ? `content type ${safeText(contentType, 80)}` : 'no content type'})`);
+            `(${contentType ? `content type ${forLog(contentType, 80)}` : 'no content type'})`);
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         throw problem('is not a JSON object');
@@ -4590,7 +4626,7 @@ function parseAnswer(data, status, contentType, what, mask) {
     }
     // The runner masks a value and its lines, never words: a token with whitespace, control or
     // non-ASCII characters could not be masked reliably in every form it may be printed in.
-    if (token.length > MAX_TOKEN_LENGTH || !mint_PRINTABLE_ASCII.test(token)) {
+    if (token.length > MAX_TOKEN_LENGTH || !isPrintableAscii(token)) {
         throw problem(`has a 'token' that is not 1 to ${MAX_TOKEN_LENGTH} printable ASCII characters (no whitespace)`);
     }
     if (typeof expiresAt !== 'string' || expiresAt === '') {

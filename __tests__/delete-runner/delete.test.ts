@@ -1,5 +1,5 @@
 import type { Target } from '../../src/github/target.js'
-import { DELETE_SPACING_MS, deleteRunners } from '../../src/delete-runner/delete.js'
+import { DELETE_SPACING_MS, deleteAll } from '../../src/delete-runner/delete.js'
 import type { Runner } from '../../src/delete-runner/list.js'
 
 const target: Target = { scope: 'organization', org: 'octo' }
@@ -34,7 +34,7 @@ function setUp(answers: Record<number, unknown> = {}, missingOk = true) {
     }
   }
   const run = (runners: Runner[]) =>
-    deleteRunners(client as never, runners, {
+    deleteAll(client as never, runners, {
       target,
       where: 'organization octo',
       apiUrl: 'https://api.github.com',
@@ -42,7 +42,7 @@ function setUp(answers: Record<number, unknown> = {}, missingOk = true) {
       busyTimeoutS: 0,
       missingOk,
       log: { info: (l) => lines.push(l), debug: () => undefined, warning: (l) => warnings.push(l) },
-      now: () => clock,
+      monotonicNow: () => clock,
       sleep: async (ms) => {
         slept.push(ms)
         clock += ms
@@ -61,12 +61,6 @@ it('deletes one at a time, each DELETE a second after the previous one ended, wi
     'Deleted 2 of 3: spot-2 (id 2)',
     'Deleted 3 of 3: spot-3 (id 3)'
   ])
-})
-
-it('says the old sentence for a single runner', async () => {
-  const { run, lines } = setUp()
-  await run([runner(7)])
-  expect(lines).toEqual(["Deleted runner 'spot-7' (id 7, offline) from organization octo"])
 })
 
 it('goes on after a runner that cannot be deleted, keeping its failure', async () => {

@@ -2,8 +2,9 @@ import nock from 'nock'
 import { createClient } from '../../src/github/client.js'
 import type { Target } from '../../src/github/target.js'
 import { listRunners, MAX_PAGES, nextLink } from '../../src/delete-runner/list.js'
+import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
+import { API, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const PATH = '/orgs/octo-org/actions/runners'
 const org: Target = { scope: 'organization', org: 'octo-org' }
 const log = { info() {}, debug() {}, warning() {} }
@@ -16,7 +17,8 @@ const good = (id: number) => ({
   labels: [{ name: 'x' }]
 })
 
-async function list() {
+/** The runners of the organization, as listRunners reads them from nock (filtered by `name`). */
+async function list(name?: string) {
   const client = await createClient({
     token: 'ghp_listTest',
     apiUrl: API,
@@ -24,7 +26,7 @@ async function list() {
     timeoutS: 5,
     log
   })
-  return listRunners(client, org, { apiUrl: API, timeoutS: 5 })
+  return listRunners(client, org, { apiUrl: API, timeoutS: 5, name })
 }
 
 function page(body: unknown, link?: string, status = 200) {
@@ -37,12 +39,7 @@ function page(body: unknown, link?: string, status = 200) {
     })
 }
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 it('reads every page a next link points to, on the same origin', async () => {
   page(
@@ -65,14 +62,7 @@ it('asks GitHub to filter by one name', async () => {
     .get(PATH)
     .query({ per_page: '100', name: 'r-1' })
     .reply(200, { total_count: 1, runners: [good(1)] }, JSON_TYPE)
-  const client = await createClient({
-    token: 'ghp_listTest',
-    apiUrl: API,
-    retries: 0,
-    timeoutS: 5,
-    log
-  })
-  const listing = await listRunners(client, org, { apiUrl: API, timeoutS: 5, name: 'r-1' })
+  const listing = await list('r-1')
   expect(listing.runners.map((r) => r.id)).toEqual([1])
 })
 
@@ -107,12 +97,6 @@ describe('refuses a page that is not a list of runners, naming the page', () => 
   it('a 2xx other than 200', async () => {
     page({ total_count: 0, runners: [] }, undefined, 203)
     await expect(list()).rejects.toThrow('is a 203, not the 200 GitHub documents')
-  })
-
-  it('a 409 on page 2 fails the listing instead of ending it', async () => {
-    page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
-    nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
-    await expect(list()).rejects.toThrow('GitHub answered 409: "Conflict"')
   })
 })
 
@@ -161,6 +145,16 @@ describe('refuses a runner that is not well-formed', () => {
   })
 })
 
+describe.each(UNSAFE_CHARACTERS)('refuses a runner list with %s', (_, character) => {
+  it.each([
+    ['in a name', { ...good(1), name: `a${character}b` }, "(id 1) whose 'name' is not"],
+    ['in a label', { ...good(1), labels: [{ name: `a${character}b` }] }, "whose 'labels' are not"]
+  ])('%s', async (__, runner, words) => {
+    page({ total_count: 1, runners: [runner] })
+    await expect(list()).rejects.toThrow(words)
+  })
+})
+
 describe('next-page links', () => {
   it.each([
     [
@@ -191,12 +185,14 @@ describe('next-page links', () => {
     await expect(list()).resolves.toMatchObject({ pages: 2 })
   })
 
-  it('an error on page 2 names the page', async () => {
+  it('a 409 on page 2 fails the listing instead of ending it, naming the page', async () => {
     page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
     nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
-    await expect(list()).rejects.toThrow(
-      /^Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
+    const error = await list().catch((e: Error) => e)
+    expect(String(error)).toMatch(
+      /^RequestFailedError: Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
     )
+    expect(String(error)).toContain('GitHub answered 409: "Conflict"')
   })
 })
 

@@ -59,15 +59,13 @@ describe('deletes the named runner', () => {
     expect(run.outputs).toEqual({
       deleted: 'true',
       'deleted-count': '1',
-      runners: '[{"id":7,"name":"spot-7","status":"offline","deleted":true}]',
-      'runner-id': '7',
-      'runner-status': 'offline'
+      runners: '[{"id":7,"name":"spot-7","status":"offline","deleted":true}]'
     })
     expect(registry.deleted).toEqual([7])
     expect(operations(simulator)).toEqual([`GET ${base}`, `DELETE ${base}/7`])
     expect(simulator.requests[0]?.query).toEqual({ name: 'spot-7', per_page: '100' })
-    expect(run.log).toContain("Deleted runner 'spot-7' (id 7, offline)")
-    expect(run.summary).toContain('Deleted runner &#39;spot-7&#39; (id 7, offline)')
+    expect(run.log).toContain('Deleted 1 of 1: spot-7 (id 7)')
+    expect(run.summary).toContain('Deleted 1 of 1 runners chosen in')
     expectNoLeak(run, [INPUT_TOKEN])
   })
 
@@ -76,7 +74,7 @@ describe('deletes the named runner', () => {
     const { registry, simulator } = await setUp(fleet, { filterByName: false })
     const run = await deleteRunner(simulator, { org: 'octo-org', 'runner-name': 'spot-230' })
     expect(run.exitCode).toBe(0)
-    expect(run.outputs['runner-id']).toBe('1230')
+    expect(JSON.parse(run.outputs.runners ?? '[]')).toMatchObject([{ id: 1230, deleted: true }])
     expect(registry.deleted).toEqual([1230])
     expect(
       simulator.requests.filter((r) => r.method === 'GET').map((r) => r.query.page ?? '1')
@@ -116,9 +114,7 @@ describe('leaves every runner alone', () => {
     expect(run.outputs).toEqual({
       deleted: 'false',
       'deleted-count': '0',
-      runners: '[]',
-      'runner-id': '',
-      'runner-status': ''
+      runners: '[]'
     })
     expect(registry.deleted).toEqual([])
     expect(run.log).toContain("No runner of repository octo-org/hello-world is named 'gone-1'")
@@ -132,9 +128,7 @@ describe('leaves every runner alone', () => {
       deleted: 'false',
       'deleted-count': '0',
       runners:
-        '[{"id":7,"name":"spot-7","status":"offline","deleted":false,"reason":"already deleted by something else"}]',
-      'runner-id': '7',
-      'runner-status': 'offline'
+        '[{"id":7,"name":"spot-7","status":"offline","deleted":false,"reason":"already deleted by something else"}]'
     })
     expect(registry.deleted).toEqual([])
     expect(run.log).toContain('was deleted by something else after it was listed')
@@ -185,10 +179,11 @@ describe('leaves every runner alone', () => {
       busyFor: { 8: 100 }
     })
     const run = await deleteRunner(simulator, { 'runner-name': 'busy-8', 'busy-timeout': '2' })
-    expectFailure(
-      run,
-      "Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job after 2 s: GitHub answered 422"
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain(
+      "Error: Deleted 0 of 1 runners of repository octo-org/hello-world; not deleted:\n- 'busy-8' (id 8, offline, busy): Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job after 2 s: GitHub answered 422"
     )
+    expectNoLeak(run, [INPUT_TOKEN])
     expect(registry.deleted).toEqual([])
     expect(simulator.requests.filter((r) => r.method === 'DELETE').length).toBeGreaterThanOrEqual(2)
   })
@@ -196,10 +191,11 @@ describe('leaves every runner alone', () => {
   it('when it is busy and busy-timeout is 0 (the default): fails at once', async () => {
     const { simulator } = await setUp([runner(8, 'busy-8', 'offline', true)], { busyFor: { 8: 1 } })
     const run = await deleteRunner(simulator, { 'runner-name': 'busy-8' })
-    expectFailure(
-      run,
-      "Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job: GitHub answered 422"
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain(
+      "Error: Deleted 0 of 1 runners of repository octo-org/hello-world; not deleted:\n- 'busy-8' (id 8, offline, busy): Runner 'busy-8' (id 8) of repository octo-org/hello-world is still running a job: GitHub answered 422"
     )
+    expectNoLeak(run, [INPUT_TOKEN])
     expect(run.log).toContain("set 'busy-timeout'")
     expect(simulator.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1)
   })

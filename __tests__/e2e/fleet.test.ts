@@ -86,9 +86,7 @@ it('deletes several names across pages, listing every page once, a second apart'
       entry(3, 'spot-3', true),
       entry(151, 'spot-151', true),
       entry(249, 'spot-249', true)
-    ]),
-    'runner-id': '',
-    'runner-status': ''
+    ])
   })
   expect(run.log).toContain('Deleted 2 of 3: spot-151 (id 151)')
   expect(run.summary).toContain('Deleted 3 of 3 runners chosen in organization octo-org.')
@@ -171,9 +169,7 @@ it('dry-run reports what would be deleted and deletes nothing', async () => {
   expect(run.outputs).toEqual({
     deleted: 'false',
     'deleted-count': '0',
-    runners: JSON.stringify([5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run'))),
-    'runner-id': '',
-    'runner-status': ''
+    runners: JSON.stringify([5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run')))
   })
   expect(run.summary).toContain(
     'Dry run: 3 runners of organization octo-org would be deleted; nothing was deleted.'

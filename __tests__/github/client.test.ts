@@ -10,7 +10,8 @@ import {
   type ClientOptions,
   type GitHubClient
 } from '../../src/github/client.js'
-import { findCause, RequestFailure } from '../../src/github/retry.js'
+import { causes } from '../../src/step/errors.js'
+import { FailedAttempts } from '../../src/github/retry.js'
 import { TransportError } from '../../src/github/transport.js'
 import { USER_AGENT } from '../../src/github/version.js'
 import { startProxy, type LoopbackProxy } from '../harness/raw-server.js'
@@ -98,12 +99,12 @@ const json =
 
 const silent: Handler = () => undefined
 
-async function failureOf(promise: Promise<unknown>): Promise<RequestFailure> {
+async function failureOf(promise: Promise<unknown>): Promise<FailedAttempts> {
   const error = await promise.then(
     () => undefined,
     (thrown: unknown) => thrown
   )
-  if (!(error instanceof RequestFailure)) throw new Error(`expected a RequestFailure: ${error}`)
+  if (!(error instanceof FailedAttempts)) throw new Error(`expected a FailedAttempts: ${error}`)
   return error
 }
 
@@ -179,7 +180,7 @@ describe('requests', () => {
     const api = await serve((_, res) => res.end(Buffer.alloc(4 * 1024 * 1024 + 1)))
     const failure = await failureOf((await client(api.url)).request('GET /x'))
     expect(failure.attempts).toBe(1)
-    expect(findCause(failure.last, (cause) => cause instanceof TransportError)).toMatchObject({
+    expect(causes(failure.last).find((cause) => cause instanceof TransportError)).toMatchObject({
       problem: 'body-too-large'
     })
     expect(lines.debug.at(-1)).toMatch(

@@ -1,6 +1,8 @@
+import { jest } from '@jest/globals'
+import { secrets } from '../../src/step/secrets.js'
 import { RequestError } from '@octokit/request-error'
 import { explainFailure, RequestFailedError, type Attempt } from '../../src/github/failure.js'
-import { RequestFailure } from '../../src/github/retry.js'
+import { FailedAttempts } from '../../src/github/retry.js'
 import type { Target } from '../../src/github/target.js'
 import { TransportError } from '../../src/github/transport.js'
 
@@ -14,7 +16,7 @@ function attempt(scope = 'repository', apiUrl = 'https://api.github.com'): Attem
   return {
     target: targets[scope] as Target,
     apiUrl,
-    requestLine: `POST /${scope}/actions/runners/remove-token`,
+    route: { route: `POST /${scope}/actions/runners/remove-token`, params: {} },
     timeoutS: 30,
     now: Date.parse('2026-11-21T12:00:00Z')
   }
@@ -197,7 +199,7 @@ describe('failures before any answer', () => {
       'aborted',
       new DOMException('The operation was aborted due to timeout', 'TimeoutError')
     )
-    expect(explainFailure(new RequestFailure(error, 2, 1234), attempt()).message).toContain(
+    expect(explainFailure(new FailedAttempts(error, 2, 1234), attempt()).message).toContain(
       "failed after 2 attempts over 1.2 s: GitHub did not answer within 30 s (the 'timeout' input)."
     )
   })
@@ -221,7 +223,7 @@ describe('failures before any answer', () => {
 
 describe('after retries', () => {
   it('says how many attempts were made, over how long', () => {
-    const error = new RequestFailure(httpError(502, 'Bad Gateway'), 4, 1234)
+    const error = new FailedAttempts(httpError(502, 'Bad Gateway'), 4, 1234)
     expect(explainFailure(error, attempt()).message).toContain(
       'for repository octo-org/hello-world failed after 4 attempts over 1.2 s. GitHub answered 502'
     )
@@ -234,7 +236,7 @@ describe('rate limits', () => {
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': String(Date.parse('2026-11-21T12:14:30Z') / 1000)
     })
-    expect(explainFailure(new RequestFailure(error, 1, 0, 870), attempt()).message).toContain(
+    expect(explainFailure(new FailedAttempts(error, 1, 0, 870), attempt()).message).toContain(
       "The token's rate limit is used up; it resets at 2026-11-21T12:14:30.000Z, in 15 min. GitHub " +
         'asked to wait 870 s, longer than the 60 s this step waits. Run the job again after that, ' +
         'or use a token with its own limit (a GitHub App token).'
@@ -252,19 +254,19 @@ describe('rate limits', () => {
     const error = httpError(429, 'You have exceeded a secondary rate limit.', {
       'retry-after': '120'
     })
-    const text = explainFailure(new RequestFailure(error, 1, 0, 120), attempt()).message
+    const text = explainFailure(new FailedAttempts(error, 1, 0, 120), attempt()).message
     expect(text).toContain(
       "GitHub's secondary rate limit refused it: too many requests in a short time, as from a " +
         'large matrix of teardown jobs or several cleanups at once. GitHub asked to wait 120 s, ' +
         "longer than the 60 s this step waits. Lower the matrix's max-parallel, or run the job again later."
     )
     expect(text).not.toContain('This needs')
-    expect(explainFailure(new RequestFailure(error, 1, 0, 120), attempt()).rateLimited).toBe(true)
+    expect(explainFailure(new FailedAttempts(error, 1, 0, 120), attempt()).rateLimited).toBe(true)
     const plain429 = httpError(429, 'Too Many Requests')
-    expect(explainFailure(new RequestFailure(plain429, 4, 0), attempt()).rateLimited).toBe(true)
+    expect(explainFailure(new FailedAttempts(plain429, 4, 0), attempt()).rateLimited).toBe(true)
     const refused = httpError(403, 'Must have admin rights')
-    expect(explainFailure(new RequestFailure(refused, 1, 0), attempt()).rateLimited).toBe(false)
-    expect(explainFailure(new RequestFailure('odd', 1, 0), attempt()).rateLimited).toBe(false)
+    expect(explainFailure(new FailedAttempts(refused, 1, 0), attempt()).rateLimited).toBe(false)
+    expect(explainFailure(new FailedAttempts('odd', 1, 0), attempt()).rateLimited).toBe(false)
     expect(new RequestFailedError('busy').rateLimited).toBe(false)
     const bare = httpError(403, 'You have exceeded a secondary rate limit.')
     expect(explainFailure(bare, attempt()).message).toMatch(/run the job again later\.$/)
@@ -272,7 +274,7 @@ describe('rate limits', () => {
 
   it('says how long GitHub asked to wait when it was within the wait, and ignores a malformed retry-after', () => {
     const within = httpError(503, 'Unavailable', { 'retry-after': '5' })
-    expect(explainFailure(new RequestFailure(within, 4, 9000), attempt()).message).toContain(
+    expect(explainFailure(new FailedAttempts(within, 4, 9000), attempt()).message).toContain(
       'overloaded. GitHub asked to wait 5 s. Run the job again'
     )
     const malformed = httpError(503, 'Unavailable', { 'retry-after': 'soon' })
@@ -281,8 +283,20 @@ describe('rate limits', () => {
 
   it('says how long a server error asked to wait', () => {
     const error = httpError(503, 'Unavailable', { 'retry-after': '90' })
-    expect(explainFailure(new RequestFailure(error, 1, 0, 90), attempt()).message).toContain(
+    expect(explainFailure(new FailedAttempts(error, 1, 0, 90), attempt()).message).toContain(
       'GitHub asked to wait 90 s, longer than the 60 s this step waits.'
     )
   })
+})
+
+it('hides a secret that GitHub’s message spells with soft hyphens between its letters', () => {
+  const secret = 'ghp_softHyphenSecret000000000000000001'
+  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  secrets.add(secret)
+  quiet.mockRestore()
+  const message = `Bad credentials for ${[...secret].join('\u00ad')}`
+  const text = explainFailure(httpError(401, message), attempt()).message
+  expect(text).toContain('GitHub answered 401: "Bad credentials for ***"')
+  expect(text).not.toContain('\u00ad')
+  expect(text).not.toContain('softHyphen')
 })

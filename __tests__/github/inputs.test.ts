@@ -262,36 +262,39 @@ it('lists every problem at once', () => {
   ])
 })
 
-describe('retries', () => {
-  it.each([
-    ['', 3],
-    ['0', 0],
-    ['3', 3],
-    ['10', 10]
-  ])('%p is %i', (retries, expected) => {
-    expect(parse({ retries }).retries).toBe(expected)
+describe.each([
+  {
+    input: 'retries' as const,
+    read: (value: string) => parse({ retries: value }).retries,
+    accepted: [
+      ['', 3],
+      ['0', 0],
+      ['3', 3],
+      ['10', 10]
+    ] as const,
+    refused: ['-1', '11', '1.5', 'three', '1e1', '007', '0x3'],
+    fix: 'give how many times a failed request may be tried again, a whole number from 0 to 10 (default 3).'
+  },
+  {
+    input: 'timeout' as const,
+    read: (value: string) => parse({ timeout: value }).timeoutS,
+    accepted: [
+      ['', 30],
+      ['1', 1],
+      ['0.5', 0.5],
+      ['300', 300]
+    ] as const,
+    refused: ['0', '0.0', '-5', '301', '30s', 'Infinity', 'NaN', '.5'],
+    fix: 'give the seconds one attempt may take before it is abandoned, a number above 0 and at most 300 (default 30).'
+  }
+])('$input', ({ input, read, accepted, refused, fix }) => {
+  it.each(accepted)('%p is %p', (value, expected) => {
+    expect(read(value)).toBe(expected)
   })
 
-  it.each(['-1', '11', '1.5', 'three', '1e1', '007', '0x3'])('refuses %p', (retries) => {
-    expect(refusal({ retries })).toContain(
-      `Input 'retries' is ${JSON.stringify(retries)}: give how many times a failed request may be tried again, a whole number from 0 to 10 (default 3).`
-    )
-  })
-})
-
-describe('timeout', () => {
-  it.each([
-    ['', 30],
-    ['1', 1],
-    ['0.5', 0.5],
-    ['300', 300]
-  ])('%p is %p seconds', (timeout, expected) => {
-    expect(parse({ timeout }).timeoutS).toBe(expected)
-  })
-
-  it.each(['0', '0.0', '-5', '301', '30s', 'Infinity', 'NaN', '.5'])('refuses %p', (timeout) => {
-    expect(refusal({ timeout })).toContain(
-      `Input 'timeout' is ${JSON.stringify(timeout)}: give the seconds one attempt may take before it is abandoned, a number above 0 and at most 300 (default 30).`
+  it.each(refused)('refuses %p', (value) => {
+    expect(refusal({ [input]: value })).toContain(
+      `Input '${input}' is ${JSON.stringify(value)}: ${fix}`
     )
   })
 })

@@ -37,14 +37,18 @@ export function fakeActions(world: FakeWorld): Record<string, ActionFake> {
       const runner = world.registeredRunners().find(({ name }) => name === inputs['runner-name'])
       if (!runner) {
         if (inputs['missing-ok'] === 'false') throw new Error('No runner has that name')
-        return { deleted: 'false', 'runner-id': '', 'runner-status': '' }
+        return { deleted: 'false', 'deleted-count': '0', runners: '[]' }
       }
       const status = world.isOnline(runner.host) ? 'online' : 'offline'
       if (status === 'online' && inputs['only-offline'] !== 'false') {
         throw new Error(`Runner '${runner.name}' (id ${runner.id}) is online: not deleted`)
       }
       world.deleteRegistration(runner.id)
-      return { deleted: 'true', 'runner-id': String(runner.id), 'runner-status': status }
+      return {
+        deleted: 'true',
+        'deleted-count': '1',
+        runners: JSON.stringify([{ id: runner.id, name: runner.name, status, deleted: true }])
+      }
     },
     'actions/create-github-app-token': (inputs) => {
       required(inputs, 'app-id', 'private-key')

@@ -3,8 +3,8 @@ import { createClient } from '../../src/github/client.js'
 import { AnswerError, RequestFailedError } from '../../src/github/failure.js'
 import { mintRemoveToken, parseAnswer } from '../../src/remove-token/mint.js'
 import type { Target } from '../../src/github/target.js'
+import { API, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const TOKEN = 'ghp_removeTokenTest000000000000000000000'
 const MINTED = {
   token: 'AABF3JGZDX3P5PMEXLND6TS6FCWO6',
@@ -18,12 +18,7 @@ const client = (apiUrl: string) =>
 const mint = async (apiUrl: string, target: Target) =>
   mintRemoveToken(await client(apiUrl), target, { apiUrl, timeoutS: 30, mask: () => {} })
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 describe('mintRemoveToken', () => {
   it.each([
@@ -128,26 +123,18 @@ describe('parseAnswer', () => {
       { token: MINTED.token, expires_at: 1580328815 },
       "has no 'expires_at' string"
     ],
-    [
-      'a word for expires_at',
-      { token: MINTED.token, expires_at: 'tomorrow' },
+    ...(
+      [
+        ['a word for expires_at', 'tomorrow'],
+        ['an impossible date', '2020-13-45T99:99:99Z'],
+        ['a day that does not exist', '2030-02-31T00:00:00Z'],
+        ['an offset that does not exist', '2030-02-01T00:00:00+24:00']
+      ] as const
+    ).map(([what, time]): [string, unknown, string] => [
+      what,
+      { token: MINTED.token, expires_at: time },
       "has an 'expires_at' that is not an ISO 8601 time, so"
-    ],
-    [
-      'an impossible date',
-      { token: MINTED.token, expires_at: '2020-13-45T99:99:99Z' },
-      "has an 'expires_at' that is not an ISO 8601 time"
-    ],
-    [
-      'a day that does not exist',
-      { token: MINTED.token, expires_at: '2030-02-31T00:00:00Z' },
-      "has an 'expires_at' that is not an ISO 8601 time"
-    ],
-    [
-      'an offset that does not exist',
-      { token: MINTED.token, expires_at: '2030-02-01T00:00:00+24:00' },
-      "has an 'expires_at' that is not an ISO 8601 time"
-    ]
+    ])
   ])('refuses an answer with %s', (_, data, text) => {
     const masked: string[] = []
     let thrown: unknown

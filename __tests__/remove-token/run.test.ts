@@ -4,31 +4,16 @@ import { closedPort } from '../harness/raw-server.ts'
 import { run } from '../../src/remove-token/run.js'
 import { warnIfUnencrypted } from '../../src/github/inputs.js'
 import { inProcessAction } from '../harness/in-process.ts'
+import { API, commonInputEnv, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const INPUT_TOKEN = 'ghp_mainTestInputToken00000000000000000'
 const MINTED = { token: 'AMINTEDTOKENFORMAINTEST000001', expires_at: '2026-11-21T13:00:00.000Z' }
 const PATH = '/repos/octo-org/hello-world/actions/runners/remove-token'
 
-const action = inProcessAction(() => ({
-  INPUT_TOKEN,
-  INPUT_OWNER: '',
-  INPUT_REPO: '',
-  INPUT_ORG: '',
-  INPUT_ENTERPRISE: '',
-  'INPUT_API-URL': API,
-  INPUT_RETRIES: '0',
-  INPUT_TIMEOUT: '30',
-  GITHUB_REPOSITORY: 'octo-org/hello-world'
-}))
+const action = inProcessAction(() => commonInputEnv(INPUT_TOKEN))
 const { outputs, summary } = action
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 it('masks the input token, then the minted token before setting the outputs', async () => {
   const api = nock(API).post(PATH).reply(201, MINTED)

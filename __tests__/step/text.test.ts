@@ -1,10 +1,20 @@
 /**
- * Text from outside made safe to show (src/step/text.ts): one line, no workflow command, no
- * secret (not even cut short), and nothing that renders in the job summary.
+ * Text from outside made safe for each destination (src/step/text.ts): a log line or an error, a
+ * quoted value, the job summary, a JSON output. One line, no workflow command, no secret (not even
+ * cut short, nor spelled with invisible characters), and nothing that renders in the summary.
  */
 import { jest } from '@jest/globals'
 import { secrets } from '../../src/step/secrets.js'
-import { DEFAULT_MAX_LENGTH, escaped, quoted, safeText, summaryText } from '../../src/step/text.js'
+import {
+  DEFAULT_MAX_LENGTH,
+  forJsonOutput,
+  forLog,
+  forSummary,
+  hasUnsafeCharacter,
+  isPrintableAscii,
+  quotedForLog
+} from '../../src/step/text.js'
+import { SAFE_TEXT, UNSAFE_CHARACTERS } from './unsafe-characters.js'
 
 const SECRET = 'ghs_safeTextSecret0123456789abcdefABCDEF'
 
@@ -14,26 +24,6 @@ beforeAll(() => {
   secrets.add(SECRET)
   write.mockRestore()
 })
-
-/** Controls and invisible characters that must never reach a log line as they are. */
-const UNSAFE = [
-  ['CR', '\r'],
-  ['LF', '\n'],
-  ['NUL', '\u0000'],
-  ['tab', '\t'],
-  ['ESC', '\u001b'],
-  ['DEL', '\u007f'],
-  ['NEL', '\u0085'],
-  ['CSI', '\u009b'],
-  ['zero-width space', '\u200b'],
-  ['right-to-left mark', '\u200f'],
-  ['line separator', '\u2028'],
-  ['paragraph separator', '\u2029'],
-  ['right-to-left override', '\u202e'],
-  ['word joiner', '\u2060'],
-  ['first strong isolate', '\u2068'],
-  ['byte order mark', '\ufeff']
-]
 
 /** Runner commands: `::name::` (at the start of a line) and the legacy `##[name]` (anywhere). */
 const COMMANDS = [
@@ -85,19 +75,74 @@ function mixes(count: number): string[] {
   )
 }
 
-describe('safeText', () => {
+/** Printable ASCII only: what a quoted value or a JSON output shows. */
+const PRINTABLE = /^[\x20-\x7e]*$/
+
+describe('one definition of an unsafe character, used by every destination', () => {
+  it.each(UNSAFE_CHARACTERS)('%s is unsafe', (_, character) => {
+    expect(hasUnsafeCharacter(`a${character}b`)).toBe(true)
+  })
+
+  it.each(SAFE_TEXT)('%s is safe, and shown as it is', (text) => {
+    expect(hasUnsafeCharacter(text)).toBe(false)
+    expect(forLog(text)).toBe(text)
+    expect(quotedForLog(text)).toBe(JSON.stringify(text))
+  })
+
+  it.each(UNSAFE_CHARACTERS)('a log line shows %s as a space', (_, character) => {
+    expect(forLog(`a${character}b`)).toBe('a b')
+    expect(forSummary(`a${character}b`)).toBe('a b')
+  })
+
+  it.each(UNSAFE_CHARACTERS)(
+    'a quoted value and a JSON output show %s as an escape that reads back the same',
+    (_, character) => {
+      const quoted = quotedForLog(`a${character}b`)
+      expect(quoted).toMatch(PRINTABLE)
+      expect(JSON.parse(quoted)).toBe(`a${character}b`)
+      const json = forJsonOutput({ name: `a${character}b` })
+      expect(json).toMatch(PRINTABLE)
+      expect(JSON.parse(json)).toEqual({ name: `a${character}b` })
+    }
+  )
+
+  it.each(['\u00ad', '\u200b', '\u2060', '\ufe0f', '\u{e0020}'])(
+    'hides a secret spelled with %j between its letters, in every destination',
+    (character) => {
+      const disguised = [...SECRET].join(character)
+      const message = `Bad credentials: ${disguised} is not a token`
+      for (const shown of [
+        forLog(message),
+        quotedForLog(message, 300),
+        forSummary(message),
+        forJsonOutput({ message })
+      ]) {
+        expect(shown).toMatch(/Bad credentials: (\*\*\*|&#42;&#42;&#42;) is not a token/)
+        expect(shown.replace(/[^\w]/g, '')).not.toContain(SECRET.replace(/[^\w]/g, '').slice(4, 12))
+      }
+    }
+  )
+})
+
+describe('isPrintableAscii', () => {
+  it.each(['ghp_abc', 'AABF3JGZDX3P5PMEXLND6TS6FCWO6', '!~'])('takes %j', (text) => {
+    expect(isPrintableAscii(text)).toBe(true)
+  })
+
+  it.each(['', 'a b', 'a\tb', 'tök', 'a\u200bb', 'a\u007f'])('refuses %j', (text) => {
+    expect(isPrintableAscii(text)).toBe(false)
+  })
+})
+
+describe('forLog', () => {
   it('leaves ordinary text as it is', () => {
-    expect(safeText('Resource not accessible by integration (403)')).toBe(
+    expect(forLog('Resource not accessible by integration (403)')).toBe(
       'Resource not accessible by integration (403)'
     )
   })
 
-  it.each(UNSAFE)('replaces %s with a space', (_, character) => {
-    expect(safeText(`a${character}b`)).toBe('a b')
-  })
-
   it('keeps a multi-line text on one line', () => {
-    expect(safeText('first\r\nsecond\nthird')).toBe('first  second third')
+    expect(forLog('first\r\nsecond\nthird')).toBe('first  second third')
   })
 
   it.each([
@@ -113,111 +158,100 @@ describe('safeText', () => {
     '###[group]',
     '#\n#[x'
   ])('never lets a workflow command through: %j', (text) => {
-    expectNoCommand(safeText(text))
+    expectNoCommand(forLog(text))
   })
 
   it('never lets a workflow command through, whatever the mix of colons, hashes and breaks', () => {
-    for (const text of mixes(3000)) expectNoCommand(safeText(text))
+    for (const text of mixes(3000)) expectNoCommand(forLog(text))
   })
 
   it('cuts at max characters, marking the cut', () => {
-    expect(safeText('abcdefghij', 5)).toBe('abcde…')
-    expect(safeText('abcde', 5)).toBe('abcde')
+    expect(forLog('abcdefghij', 5)).toBe('abcde…')
+    expect(forLog('abcde', 5)).toBe('abcde')
   })
 
   it('drops the spaces before the cut mark', () => {
-    expect(safeText('abc   def', 5)).toBe('abc…')
+    expect(forLog('abc   def', 5)).toBe('abc…')
   })
 
   it('counts characters, never splitting one in two', () => {
-    expect(safeText('😀😀😀😀😀', 3)).toBe('😀😀😀…')
+    expect(forLog('😀😀😀😀😀', 3)).toBe('😀😀😀…')
   })
 
   it(`cuts at ${DEFAULT_MAX_LENGTH} characters by default`, () => {
-    expect(safeText('x'.repeat(DEFAULT_MAX_LENGTH))).toBe('x'.repeat(DEFAULT_MAX_LENGTH))
-    expect(safeText('x'.repeat(DEFAULT_MAX_LENGTH + 1))).toBe(`${'x'.repeat(DEFAULT_MAX_LENGTH)}…`)
+    expect(forLog('x'.repeat(DEFAULT_MAX_LENGTH))).toBe('x'.repeat(DEFAULT_MAX_LENGTH))
+    expect(forLog('x'.repeat(DEFAULT_MAX_LENGTH + 1))).toBe(`${'x'.repeat(DEFAULT_MAX_LENGTH)}…`)
   })
 
   it('redacts a secret', () => {
-    expect(safeText(`Bad credentials for ${SECRET}`)).toBe('Bad credentials for ***')
+    expect(forLog(`Bad credentials for ${SECRET}`)).toBe('Bad credentials for ***')
   })
 
   it('redacts a secret before cutting, so none is ever shown cut short', () => {
     const text = `${'x'.repeat(20)} ${SECRET} and more text after it`
-    const shown = safeText(text, 30)
+    const shown = forLog(text, 30)
     expect(shown).toBe(`${'x'.repeat(20)} *** and m…`)
     expect(shown).not.toContain(SECRET.slice(0, 6))
   })
 
   it('redacts a secret longer than max that ends the text', () => {
-    const shown = safeText(`token: ${SECRET}`, 20)
+    const shown = forLog(`token: ${SECRET}`, 20)
     expect(shown).toBe('token: ***')
     expect(shown).not.toContain(SECRET.slice(0, 6))
   })
 
   it('redacts an encoded secret too, leaving at most a partial base64 group', () => {
     const base64 = Buffer.from(SECRET).toString('base64')
-    const shown = safeText(`{"t":${JSON.stringify(SECRET)}} ${base64}`)
+    const shown = forLog(`{"t":${JSON.stringify(SECRET)}} ${base64}`)
     expect(shown).toMatch(/^\{"t":"\*\*\*"\} \*\*\*.{0,4}$/)
     expect(shown).not.toContain(base64.slice(0, 8))
   })
 })
 
-describe('quoted', () => {
-  it('quotes a safe text as a JSON string, escaping quotes and backslashes', () => {
-    expect(quoted('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"')
+describe('quotedForLog', () => {
+  it('quotes a value as a JSON string, escaping quotes, backslashes and controls', () => {
+    expect(quotedForLog('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"')
+    expect(quotedForLog('a\nb\tc\r"d"\\\u0000')).toBe('"a\\nb\\tc\\r\\"d\\"\\\\\\u0000"')
   })
 
-  it('is one line, redacted, without commands, and cut', () => {
-    expect(quoted(`a\nb ${SECRET}`)).toBe('"a b ***"')
-    expectNoCommand(quoted('::warning::x'))
-    expect(quoted('abcdef', 3)).toBe('"abc…"')
-  })
-})
-
-describe('escaped', () => {
-  it('shows control characters as JSON escapes, in quotes', () => {
-    expect(escaped('a\nb\tc\r"d"\\\u0000')).toBe('"a\\nb\\tc\\r\\"d\\"\\\\\\u0000"')
-  })
-
-  it.each([
-    ['line separator', '\u2028', '\\u2028'],
-    ['paragraph separator', '\u2029', '\\u2029'],
-    ['zero-width space', '\u200b', '\\u200b'],
-    ['right-to-left mark', '\u200f', '\\u200f'],
-    ['left-to-right embedding', '\u202a', '\\u202a'],
-    ['right-to-left override', '\u202e', '\\u202e'],
-    ['left-to-right isolate', '\u2066', '\\u2066'],
-    ['pop directional isolate', '\u2069', '\\u2069'],
-    ['byte order mark', '\ufeff', '\\ufeff']
-  ])('shows an invisible %s as an escape', (_, character, shown) => {
-    expect(escaped(`a${character}b`)).toBe(`"a${shown}b"`)
-  })
-
-  it.each([
-    ['DEL', '\u007f'],
-    ['NEL', '\u0085'],
-    ['CSI', '\u009b'],
-    ['word joiner', '\u2060']
-  ])('shows %s as an escape', (_, character) => {
-    expect(escaped(`a${character}b`)).toMatch(/^"a\\u[0-9a-f]{4}b"$/)
+  it('shows an invisible character as its \\uXXXX escape, an astral one as its two halves', () => {
+    expect(quotedForLog('a\u200bb')).toBe('"a\\u200bb"')
+    expect(quotedForLog('a\u{e0001}b')).toBe('"a\\udb40\\udc01b"')
   })
 
   it('never lets a workflow command through', () => {
-    expect(escaped('::warning::x')).toBe('": :warning: :x"')
-    expect(escaped('##[group]x')).toBe('"## [group]x"')
-    for (const text of mixes(1000)) expectNoCommand(escaped(text))
+    expect(quotedForLog('::warning::x')).toBe('": :warning: :x"')
+    expect(quotedForLog('##[group]x')).toBe('"## [group]x"')
+    for (const text of mixes(1000)) expectNoCommand(quotedForLog(text))
   })
 
   it('redacts a secret before cutting', () => {
-    expect(escaped(`${SECRET}${SECRET}`, 10)).toBe('"******"')
-    expect(escaped(`x ${SECRET}`)).toBe('"x ***"')
+    expect(quotedForLog(`${SECRET}${SECRET}`, 10)).toBe('"******"')
+    expect(quotedForLog(`x ${SECRET}`)).toBe('"x ***"')
+    expect(quotedForLog(`a\nb ${SECRET}`)).toBe('"a\\nb ***"')
   })
 
   it('cuts at max characters (120 by default), marking the cut', () => {
-    expect(escaped('abcdef', 3)).toBe('"abc…"')
-    expect(escaped('y'.repeat(121))).toBe(`"${'y'.repeat(120)}…"`)
-    expect(escaped('y'.repeat(120))).toBe(`"${'y'.repeat(120)}"`)
+    expect(quotedForLog('abcdef', 3)).toBe('"abc…"')
+    expect(quotedForLog('y'.repeat(121))).toBe(`"${'y'.repeat(120)}…"`)
+    expect(quotedForLog('y'.repeat(120))).toBe(`"${'y'.repeat(120)}"`)
+  })
+})
+
+describe('forJsonOutput', () => {
+  it('reads back, with fromJSON, as the value it was given', () => {
+    const value = [{ id: 1, name: 'spot-::warning::x ##[error]y', deleted: true }]
+    const json = forJsonOutput(value)
+    expect(JSON.parse(json)).toEqual(value)
+    expectNoCommand(json)
+    expect(json).not.toContain('##[')
+  })
+
+  it('redacts every string, then cuts it at 256 characters', () => {
+    expect(JSON.parse(forJsonOutput({ reason: `failed: ${SECRET}` }))).toEqual({
+      reason: 'failed: ***'
+    })
+    expect(JSON.parse(forJsonOutput(['z'.repeat(300)]))).toEqual([`${'z'.repeat(256)}…`])
   })
 })
 
@@ -226,24 +260,24 @@ it('reads no more of a huge text than it may show, still hiding a secret cut at 
   secrets.add('ghp_HugeTextSecret000000000001')
   quiet.mockRestore()
   const huge = `${'x'.repeat(16 * 1024 - 10)}ghp_HugeTextSecret000000000001${'y'.repeat(20_000_000)}`
-  const shown = safeText(huge, 50_000)
+  const shown = forLog(huge, 50_000)
   expect(shown.startsWith('x'.repeat(16 * 1024 - 10))).toBe(true)
   expect(shown.slice(16 * 1024 - 10)).toBe('***…')
 })
 
-describe('summaryText', () => {
+describe('forSummary', () => {
   it('never lets GitHub turn a bare URL into a link', () => {
-    expect(summaryText('spot-https://evil.example/login www.evil.example')).toBe(
+    expect(forSummary('spot-https://evil.example/login www.evil.example')).toBe(
       'spot-https&#58;//evil.example/login www&#46;evil.example'
     )
   })
 
   it.each([...'&<>"\'`|*_[]\\!@#~'])('writes %s as an HTML character reference', (character) => {
-    expect(summaryText(`a${character}b`)).toBe(`a&#${character.charCodeAt(0)};b`)
+    expect(forSummary(`a${character}b`)).toBe(`a&#${character.charCodeAt(0)};b`)
   })
 
   it('renders no HTML and no Markdown', () => {
-    const shown = summaryText(
+    const shown = forSummary(
       '<img src=x onerror=alert(1)> [click](https://evil.test) **bold** `code` | cell'
     )
     expect(shown).not.toMatch(/[<>[\]*`|]/)
@@ -253,13 +287,13 @@ describe('summaryText', () => {
   })
 
   it('is one safe line first: redacted, no controls, no commands, cut', () => {
-    expect(summaryText(`a\nb ${SECRET}`)).toBe('a b &#42;&#42;&#42;')
-    expect(summaryText('::warning::x')).toBe(': :warning: :x')
-    expect(summaryText('abcdef', 3)).toBe('abc…')
+    expect(forSummary(`a\nb ${SECRET}`)).toBe('a b &#42;&#42;&#42;')
+    expect(forSummary('::warning::x')).toBe(': :warning: :x')
+    expect(forSummary('abcdef', 3)).toBe('abc…')
   })
 
   it('leaves plain words and numbers alone', () => {
-    expect(summaryText('Runner 42 (linux-x64) was deleted.')).toBe(
+    expect(forSummary('Runner 42 (linux-x64) was deleted.')).toBe(
       'Runner 42 (linux-x64) was deleted.'
     )
   })

@@ -9,8 +9,8 @@ import { run as mint } from '../../src/remove-token/run.js'
 import { run as unseal } from '../../src/unseal-token/run.js'
 import { parseOutputFile } from '../harness/run-action.ts'
 import { inProcessAction } from '../harness/in-process.ts'
+import { API, commonInputEnv, useNock } from '../github/nock-github.ts'
 
-const API = 'https://api.github.test'
 const INPUT_TOKEN = 'ghp_unsealTestInputToken000000000000000'
 const SEAL_KEY = randomBytes(32).toString('base64')
 const MINTED = {
@@ -20,26 +20,13 @@ const MINTED = {
 const PATH = '/repos/octo-org/hello-world/actions/runners/remove-token'
 
 const action = inProcessAction(() => ({
-  INPUT_TOKEN,
-  INPUT_OWNER: '',
-  INPUT_REPO: '',
-  INPUT_ORG: '',
-  INPUT_ENTERPRISE: '',
-  'INPUT_API-URL': API,
-  INPUT_RETRIES: '0',
-  INPUT_TIMEOUT: '30',
+  ...commonInputEnv(INPUT_TOKEN),
   'INPUT_SEAL-KEY': SEAL_KEY,
-  GITHUB_REPOSITORY: 'octo-org/hello-world',
   GITHUB_REPOSITORY_ID: '123',
   GITHUB_RUN_ID: '456'
 }))
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
-afterAll(() => {
-  nock.enableNetConnect()
-  nock.restore()
-})
+useNock()
 
 async function mintSealed(): Promise<string> {
   nock(API).post(PATH).reply(201, MINTED)

@@ -285,7 +285,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(858);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(960);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 858:
+/***/ 960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3366,65 +3366,96 @@ const log = {
 
 ;// CONCATENATED MODULE: ./src/step/text.ts
 /**
- * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
- * line, an error, an output or the job summary.
+ * Text that came from outside (the server, a proxy, the environment, an input) made safe for where
+ * it is going: one function per destination. Each redacts every secret before anything is cut,
+ * lets no workflow command (`::name::`, `##[`) form, and is bounded in length.
  */
 
 const DEFAULT_MAX_LENGTH = 300;
 /** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
 const PRE_CUT = 16 * 1024;
-// C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
-// characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
 /**
- * One line: secrets redacted (before anything is cut, so no secret is ever shown cut short),
- * control and invisible characters replaced by spaces, no workflow command (`::name::`, `##[`)
- * anywhere in it, at most `max` characters (then marked with '…').
+ * A character that shows as nothing, or as something other than itself: controls (C0, C1, CR and
+ * LF included), format characters (soft hyphen, zero-width, bidi controls, BOM, tags), lone
+ * surrogates, line and paragraph separators, and whatever else Unicode says may be ignored when
+ * shown (variation selectors, Hangul fillers, the combining grapheme joiner).
  */
-function safeText(text, max = DEFAULT_MAX_LENGTH) {
-    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
-    // there is still hidden, by its start.
-    const line = secrets
-        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
-        .replace(UNSAFE, ' ')
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const EVERY_UNSAFE = new RegExp(UNSAFE.source, 'gu');
+/** Whether `text` holds a character that shows as nothing, or as something other than itself. */
+function hasUnsafeCharacter(text) {
+    return UNSAFE.test(text);
+}
+/** Printable ASCII, nothing else (no space): what every GitHub token is. */
+function isPrintableAscii(text) {
+    return /^[\x21-\x7e]+$/.test(text);
+}
+/**
+ * One line for a log or an error: secrets redacted (before anything is cut, so no secret is ever
+ * shown cut short), unsafe characters replaced by spaces, no workflow command anywhere in it, at
+ * most `max` characters (then marked with '…').
+ */
+function forLog(text, max = DEFAULT_MAX_LENGTH) {
+    const line = noCommand(redacted(text).replace(EVERY_UNSAFE, ' '));
     const chars = [...line];
     if (chars.length > max)
         return `${chars.slice(0, max).join('').trimEnd()}…`;
     return text.length > PRE_CUT ? `${line}…` : line;
 }
-/** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
-function quoted(text, max = DEFAULT_MAX_LENGTH) {
-    return `"${safeText(text, max).replace(/["\\]/g, '\\$&')}"`;
-}
 /**
- * A value a person typed (an input), shown with its control characters visible as JSON escapes
- * (`"a\\nb"`), so they can see what is wrong with it; redacted, cut, and never a workflow command.
+ * A value for a log or an error, in double quotes as a JSON string, every unsafe character shown
+ * as an escape (`"a\u200bb"`), so that a person sees where it starts and ends and what is wrong
+ * with it; redacted, cut at `max` characters, never a workflow command.
  */
-function escaped(text, max = 120) {
-    const redacted = [...secrets.redact(text)];
-    const cut = redacted.length > max ? `${redacted.slice(0, max).join('')}…` : redacted.join('');
-    return JSON.stringify(cut)
-        .replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+function quotedForLog(value, max = 120) {
+    return noCommand(JSON.stringify(cut(redacted(value), max)).replace(EVERY_UNSAFE, text_escape));
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
 /**
- * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
- * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ * For the job summary (HTML that GitHub also reads as Markdown): one safe line (`forLog`) in which
+ * nothing renders, not even as a link (GitHub links bare `https://...` and `www....` text; `@` is
+ * escaped with the rest).
  */
-function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max)
+function forSummary(text, max = DEFAULT_MAX_LENGTH) {
+    return forLog(text, max)
         .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/:\/\//g, '&#58;//')
         .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return escaped(value, 120);
+/**
+ * A step output in JSON (for `fromJSON`): every string in it redacted, then cut at `maxString`
+ * characters; unsafe characters escaped; and no workflow command that a later step could print,
+ * since `::` and `##[` can only occur inside its strings, where `\u003a` and `\u005b` read back as
+ * the same.
+ */
+function forJsonOutput(value, maxString = 256) {
+    const json = JSON.stringify(value, (_key, item) => typeof item === 'string' ? cut(redacted(item), maxString) : item);
+    return json.replace(EVERY_UNSAFE, text_escape).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b');
+}
+/**
+ * Every known secret redacted, even one spelled with unsafe characters between its letters (soft
+ * hyphens, zero-width spaces): when the text without them shows a secret, it is shown without them.
+ * A huge text (a 20 MB error message) is first cut to what can matter: a secret cut short there is
+ * still hidden, by its start.
+ */
+function redacted(text) {
+    const once = secrets.redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text);
+    const visible = once.replace(EVERY_UNSAFE, '');
+    const twice = secrets.redact(visible);
+    return twice === visible ? once : twice;
+}
+function cut(text, max) {
+    const chars = [...text];
+    return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+/** `\uXXXX` for each UTF-16 unit of `character`, as JSON writes it. */
+function text_escape(character) {
+    return [...Array(character.length).keys()]
+        .map((i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`)
+        .join('');
+}
+function noCommand(text) {
+    return text.replace(/::/g, ': :').replace(/##\[/g, '## [');
 }
 
 ;// CONCATENATED MODULE: ./src/step/errors.ts
@@ -3437,6 +3468,18 @@ function isObject(value) {
 /** The message of anything thrown. */
 function messageOf(error) {
     return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+/** How far `causes` looks: a cycle of causes, or a very long chain, ends there. */
+const MAX_CAUSES = 6;
+/** `error`, then its `cause`, then that one's, ...: at most MAX_CAUSES of them, none null. */
+function causes(error) {
+    const chain = [];
+    let cause = error;
+    while (cause !== undefined && cause !== null && chain.length < MAX_CAUSES) {
+        chain.push(cause);
+        cause = isObject(cause) ? cause.cause : undefined;
+    }
+    return chain;
 }
 
 ;// CONCATENATED MODULE: ./src/step/lifecycle.ts
@@ -3519,8 +3562,6 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/;
 const REPO_MAX = 100;
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const SLUG_MAX = 100;
-/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
  * its own, so that bad input is refused before any request, every problem listed at once.
@@ -3540,7 +3581,8 @@ function parseToken(token) {
             '`token: ${{ secrets.RUNNER_ADMIN_TOKEN }}`; if you did, check that the secret exists and is ' +
             'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).');
     }
-    if (!PRINTABLE_ASCII.test(token)) {
+    // Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it.
+    if (!isPrintableAscii(token)) {
         throw new InputError("Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
             'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
             'break, a second line) was probably pasted with it. Set the secret to the token alone.');
@@ -3589,7 +3631,7 @@ function parseLogin(name, value) {
     const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value;
     if (value.length <= LOGIN_MAX && LOGIN.test(login))
         return value;
-    throw new InputError(`Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+    throw new InputError(`Input '${name}' is ${quotedForLog(value)}, which is not a GitHub login: a login has only letters, ` +
         `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
         `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
         `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
@@ -3597,19 +3639,19 @@ function parseLogin(name, value) {
 }
 function parseRepoName(value) {
     if (value.includes('/')) {
-        throw new InputError(`Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+        throw new InputError(`Input 'repo' is ${quotedForLog(value)}: give only the repository's name in 'repo' and its owner in ` +
             "'owner' (e.g. owner: octo-org, repo: hello-world).");
     }
     if (value.length <= REPO_MAX && REPO_NAME.test(value) && value !== '.' && value !== '..') {
         return value;
     }
-    throw new InputError(`Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+    throw new InputError(`Input 'repo' is ${quotedForLog(value)}, which is not a repository name: a name has only letters, ` +
         `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`);
 }
 function parseSlug(value) {
     if (value.length <= SLUG_MAX && SLUG.test(value))
         return value;
-    throw new InputError(`Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+    throw new InputError(`Input 'enterprise' is ${quotedForLog(value)}, which is not an enterprise slug: a slug has only ` +
         "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
         'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.');
 }
@@ -3626,10 +3668,10 @@ function parseApiUrl(input, fromEnv) {
         url = new URL(value);
     }
     catch {
-        throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`);
+        throw new InputError(`${source} is ${quotedForLog(value)}, which is not an absolute URL. ${fix}`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`);
+        throw new InputError(`${source} is ${quotedForLog(value)}: only http and https URLs work. ${fix}`);
     }
     if (url.username !== '' || url.password !== '') {
         throw new InputError(`${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`);
@@ -3639,7 +3681,7 @@ function parseApiUrl(input, fromEnv) {
         throw new InputError(`${source} has a query or fragment: remove it. ${fix}`);
     }
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
-        throw new InputError(`${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`);
+        throw new InputError(`${source} is ${quotedForLog(value)}, the web address, not the API. Use https://api.github.com.`);
     }
     return url.href.replace(/\/+$/, '');
 }
@@ -3652,7 +3694,7 @@ function parseRetries(value) {
         return DEFAULT_RETRIES;
     if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES)
         return Number(value);
-    throw new InputError(`Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+    throw new InputError(`Input 'retries' is ${quotedForLog(value)}: give how many times a failed request may be tried ` +
         `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`);
 }
 function parseTimeout(value) {
@@ -3661,7 +3703,7 @@ function parseTimeout(value) {
     const seconds = Number(value);
     if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S)
         return seconds;
-    throw new InputError(`Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+    throw new InputError(`Input 'timeout' is ${quotedForLog(value)}: give the seconds one attempt may take before it is ` +
         `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`);
 }
 /** The inputs the token-using actions declare, read once, with the token masked first. */
@@ -3710,21 +3752,22 @@ function isHttpError(error) {
  * (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, ...) found along the error's causes.
  */
 function errorCode(error) {
-    for (let cause = error, depth = 0; isObject(cause) && depth < 6; depth++) {
+    for (const cause of causes(error)) {
+        if (!isObject(cause))
+            return undefined;
         if (cause.name === 'TimeoutError')
             return 'timeout';
         if (typeof cause.code === 'string')
             return cause.code;
-        cause = cause.cause;
     }
     return undefined;
 }
 /** The message of the innermost cause: what actually failed. */
 function innermostMessage(error) {
     let innermost = error;
-    for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 6; depth++) {
-        innermost = innermost.cause;
-    }
+    for (const cause of causes(error))
+        if (isObject(cause))
+            innermost = cause;
     return messageOf(innermost);
 }
 /** The error code along the causes, else the message of the innermost cause. */
@@ -3967,13 +4010,16 @@ const TRANSIENT_CODES = new Set([
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_CLOSED'
 ]);
-/** A request that failed for good: how many attempts it made, over how long, and the last cause. */
-class RequestFailure extends Error {
+/**
+ * The record of a request that failed for good: how many attempts it made, over how long, and the
+ * last cause (`explainFailure` in failure.ts turns it into a sentence for a person).
+ */
+class FailedAttempts extends Error {
     last;
     attempts;
     elapsedMs;
     askedWaitS;
-    name = 'RequestFailure';
+    name = 'FailedAttempts';
     constructor(last, attempts, elapsedMs, 
     /** Seconds GitHub asked to wait (a rate limit or `retry-after`), when it asked for more than MAX_WAIT_S. */
     askedWaitS) {
@@ -3993,7 +4039,7 @@ function withRetries(settings) {
             }
             catch (error) {
                 const retryable = classify(error, attempt, settings);
-                const fail = (askedWaitS) => new RequestFailure(error, attempt, settings.now() - started, askedWaitS);
+                const fail = (askedWaitS) => new FailedAttempts(error, attempt, settings.now() - started, askedWaitS);
                 if (!retryable)
                     throw fail();
                 if (retryable.askedS !== undefined && retryable.askedS > MAX_WAIT_S)
@@ -4027,7 +4073,7 @@ function classify(error, attempt, settings) {
         const waitMs = Math.max(backoffMs(attempt, settings.random), (retryAfterS ?? 0) * 1000);
         return { what: String(error.status), waitMs, askedS: retryAfterS };
     }
-    if (findCause(error, (cause) => cause instanceof TransportError))
+    if (causes(error).some((cause) => cause instanceof TransportError))
         return undefined;
     const code = errorCode(error);
     if (code === undefined || !TRANSIENT_CODES.has(code))
@@ -4073,15 +4119,6 @@ function rateLimit(error, nowMs) {
 /** A whole, non-negative number of seconds; anything else counts as absent. */
 function seconds(value) {
     return value !== undefined && /^\d{1,10}$/.test(value.trim()) ? Number(value) : undefined;
-}
-/** The first error along `error`'s causes that `test` accepts. */
-function findCause(error, test) {
-    for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 6; depth++) {
-        if (test(cause))
-            return cause;
-        cause = cause.cause;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/version.ts
@@ -4180,7 +4217,7 @@ function logged(exchange, { log, timeoutS }) {
     return async (url, init, maxBytes) => {
         const started = performance.now();
         const took = () => `${Math.round(performance.now() - started)} ms`;
-        const line = safeText(`${init.method} ${url.href}`, 300);
+        const line = forLog(`${init.method} ${url.href}`, 300);
         log.debug(`${line}: sending (time-out ${timeoutS} s)`);
         try {
             const answered = await exchange(url, init, maxBytes);
@@ -4188,7 +4225,7 @@ function logged(exchange, { log, timeoutS }) {
             return answered;
         }
         catch (error) {
-            log.debug(`${line}: failed after ${took()}: ${safeText(failureReason(error), 200)}`);
+            log.debug(`${line}: failed after ${took()}: ${forLog(failureReason(error), 200)}`);
             throw error;
         }
     };
@@ -4273,7 +4310,7 @@ function chooseRunners(runners, choice, options) {
             const matches = runners.filter((runner) => runner.name === name);
             const [runner] = matches;
             if (matches.length > 1) {
-                plan.refusals.push(`${matches.length} runners of ${options.where} are named '${safeText(name, 80)}' (ids ` +
+                plan.refusals.push(`${matches.length} runners of ${options.where} are named '${forLog(name, 80)}' (ids ` +
                     `${matches.map((match) => match.id).join(', ')}): refusing to guess which one to ` +
                     'delete. Remove the duplicates by hand (Settings > Actions > Runners), or give each ' +
                     'runner a unique name.');
@@ -4322,12 +4359,12 @@ function missingSentence(name, runners, where) {
         .filter((listed) => listed.name.toLowerCase() === name.toLowerCase())
         .map(describeRunner)
         .join(', ');
-    return (`No runner of ${where} is named '${safeText(name, 80)}' (${runners.length} listed)` +
+    return (`No runner of ${where} is named '${forLog(name, 80)}' (${runners.length} listed)` +
         (near ? `; ${near} differs only in case, and names are matched exactly.` : '.'));
 }
 /** `'spot-7' (id 42, offline)`, the name made safe to show. */
 function describeRunner(runner) {
-    return `'${safeText(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`;
+    return `'${forLog(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/permissions.ts
@@ -4366,24 +4403,19 @@ function unexpectedAnswer(what, detail, consequence) {
 class RequestFailedError extends Error {
     name = 'RequestFailedError';
     /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
-    get rateLimited() {
-        const failure = this.cause;
-        if (!(failure instanceof RequestFailure) || !isHttpError(failure.last))
-            return false;
-        return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined;
+    rateLimited;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.rateLimited = options.rateLimited ?? false;
     }
-}
-/** `catch (error) { throw explain(error) }` for one request. */
-function failureExplainer(target, apiUrl, route, timeoutS, now) {
-    return (error) => explainFailure(error, { target, apiUrl, requestLine: requestLine(route), timeoutS, now: now() });
 }
 /** Turns a failed request into a sentence for the person reading the failed run. */
 function explainFailure(error, attempt) {
-    const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0);
+    const failure = error instanceof FailedAttempts ? error : new FailedAttempts(error, 1, 0);
     const tries = failure.attempts > 1
         ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
         : '';
-    const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`;
+    const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`;
     const last = failure.last;
     const because = { cause: failure };
     if (!isHttpError(last)) {
@@ -4395,12 +4427,19 @@ function explainFailure(error, attempt) {
         return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because);
     }
     const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`;
-    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because);
+    const rateLimited = last.status === 429 || rateLimit(last, attempt.now) !== undefined;
+    return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, {
+        cause: failure,
+        rateLimited
+    });
+}
+/** `application/json`, or a JSON-based type (`application/vnd.github+json`), with any parameters. */
+function isJsonContentType(type) {
+    return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type ?? '');
 }
 /** GitHub's REST API answers JSON; anything else answered in its place. */
 function isGitHubAnswer(error) {
-    const type = error.response.headers['content-type'] ?? '';
-    return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type) && isObject(error.response.data);
+    return isJsonContentType(error.response.headers['content-type']) && isObject(error.response.data);
 }
 /** An answer from something other than GitHub's REST API: a wrong 'api-url', a proxy's page. */
 function notGitHub(error, apiUrl) {
@@ -4412,15 +4451,14 @@ function notGitHub(error, apiUrl) {
         ? ` For GitHub Enterprise Server, 'api-url' ends in /api/v3 (${url.origin}/api/v3).`
         : '';
     return (`Something other than GitHub's REST API answered ${error.status}` +
-        `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
+        `${type ? ` with ${forLog(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
         `${CHECK_API_URL}${ghes}`);
 }
 /** Why the request got no answer from GitHub, and what to do about it. */
 function networkFailure(error, { timeoutS }) {
-    if (error instanceof TransportError ||
-        (isObject(error) && error.cause instanceof TransportError)) {
-        const refused = error instanceof TransportError ? error : error.cause;
-        return `${safeText(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`;
+    const refused = causes(error).find((cause) => cause instanceof TransportError);
+    if (refused instanceof TransportError) {
+        return `${forLog(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`;
     }
     const code = errorCode(error);
     if (code === 'timeout') {
@@ -4428,7 +4466,7 @@ function networkFailure(error, { timeoutS }) {
             "can reach 'api-url' (proxy settings: HTTPS_PROXY, NO_PROXY); if GitHub is slow, raise " +
             "'timeout' or 'retries'.");
     }
-    const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`;
+    const cause = `${forLog(innermostMessage(error), 200)}${code ? ` (${forLog(code, 40)})` : ''}`;
     const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined;
     const fix = known ??
         "Check that 'api-url' is right and that this runner can reach it (proxy settings: " +
@@ -4461,7 +4499,7 @@ const NETWORK_FIX = [
 ];
 function githubMessage(error) {
     const data = error.response.data;
-    return quoted(typeof data.message === 'string' ? data.message : 'no message', 300);
+    return quotedForLog(typeof data.message === 'string' ? data.message : 'no message', 300);
 }
 function hint(error, failure, { target, now }) {
     const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
@@ -4523,119 +4561,55 @@ function notFound(target) {
 function ssoAdvice(header) {
     const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1];
     return url
-        ? `authorize it at ${safeText(url, 300)}, then run the job again.`
+        ? `authorize it at ${forLog(url, 300)}, then run the job again.`
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
-}
-
-;// CONCATENATED MODULE: ./src/delete-runner/delete-one.ts
-
-
-
-
-
-
-/** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
-const BUSY_WAIT_CAP_MS = 15_000;
-/** GitHub's words for a runner that cannot be deleted because it is running a job. */
-const BUSY = /running a job|\bbusy\b/i;
-/**
- * `DELETE .../actions/runners/{runner_id}`. GitHub answers 422 while the runner is running a job;
- * that is tried again until `busyTimeoutS` has passed (the retry policy never retries a 422:
- * only this step knows that one means "busy").
- */
-async function removeRunner(client, target, runner, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? promises_namespaceObject.setTimeout;
-    const route = deleteRunnerRoute(target, runner.id);
-    const explain = failureExplainer(target, options.apiUrl, route, options.timeoutS, now);
-    const deadline = now() + options.busyTimeoutS * 1000;
-    for (let busyAttempt = 1;; busyAttempt++) {
-        try {
-            await client.request(route.route, route.params);
-            return 'deleted';
-        }
-        catch (error) {
-            const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0);
-            const answer = failure.last;
-            if (isHttpError(answer) && answer.status === 404) {
-                // After an attempt whose answer was lost (retried), the deletion was that attempt's.
-                return failure.attempts > 1 ? 'deleted' : 'gone';
-            }
-            if (!isHttpError(answer) || answer.status !== 422 || !isBusy(answer, runner)) {
-                throw explain(error);
-            }
-            const left = deadline - now();
-            if (left <= 0)
-                throw stillBusy(runner, target, options.busyTimeoutS, answer);
-            const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1));
-            options.log(`Runner '${safeText(runner.name, 80)}' is running a job (GitHub answered 422); trying again in ` +
-                `${(waitMs / 1000).toFixed(1)} s ('busy-timeout' ends in ${(left / 1000).toFixed(1)} s)`);
-            await sleep(waitMs);
-        }
-    }
-}
-/** Octokit's error message holds GitHub's message. */
-function isBusy(error, runner) {
-    return runner.busy || BUSY.test(error.message);
-}
-function stillBusy(runner, target, busyTimeoutS, error) {
-    const data = error.response.data;
-    const said = typeof data?.message === 'string' ? `: ${quoted(data.message)}` : '';
-    const requestId = error.response.headers['x-github-request-id'];
-    return new RequestFailedError(`Runner '${safeText(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
-        `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
-        `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +
-        "or set 'busy-timeout' to the seconds this step may wait for it.");
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/delete.ts
 /**
- * Deleting the chosen runners of a fleet: one at a time, each DELETE at least a second after the
- * previous one ended (GitHub's guidance for mutating requests); a runner that cannot be deleted
- * does not stop the others, but a rate limit GitHub did not let this step wait out stops them
- * all: sending more would only be refused too, and GitHub may block integrations that keep on.
+ * Deleting the chosen runners: one at a time, each DELETE at least a second after the previous one
+ * ended (GitHub's guidance for mutating requests); a runner that cannot be deleted does not stop
+ * the others, but a rate limit GitHub did not let this step wait out stops them all: sending more
+ * would only be refused too, and GitHub may block integrations that keep on.
  */
+
+
 
 
 
 
 
 const DELETE_SPACING_MS = 1000;
-async function deleteRunners(client, runners, options) {
-    const now = options.now ?? (() => performance.now());
-    const sleep = options.sleep ?? promises_namespaceObject.setTimeout;
+/** While a runner is busy, the waits between attempts: 1, 2, 4, 8, then 15 s. */
+const BUSY_WAIT_CAP_MS = 15_000;
+/** GitHub's words for a runner that cannot be deleted because it is running a job. */
+const BUSY = /running a job|\bbusy\b/i;
+/** Deletes every runner given, in order, and says what happened to each. */
+async function deleteAll(client, runners, options) {
+    const clocks = {
+        monotonicNow: options.monotonicNow ?? (() => performance.now()),
+        now: options.now ?? Date.now,
+        sleep: options.sleep ?? promises_namespaceObject.setTimeout
+    };
     const { where, log } = options;
     const outcomes = [];
     let lastEnded = -Infinity;
     for (const [index, runner] of runners.entries()) {
-        await sleep(Math.max(0, lastEnded + DELETE_SPACING_MS - now()));
+        await clocks.sleep(Math.max(0, lastEnded + DELETE_SPACING_MS - clocks.monotonicNow()));
         try {
-            const removal = await removeRunner(client, options.target, runner, {
-                apiUrl: options.apiUrl,
-                timeoutS: options.timeoutS,
-                busyTimeoutS: options.busyTimeoutS,
-                log: log.info,
-                sleep
-            });
-            if (removal === 'gone') {
+            if ((await deleteOne(client, runner, options, clocks)) === 'gone') {
                 const gone = `Runner ${describeRunner(runner)} of ${where} was deleted by something else after it ` +
                     'was listed (another teardown, or the runner itself if it is ephemeral).';
                 if (!options.missingOk)
                     throw new Error(`${gone} Set 'missing-ok: true' to accept that.`);
                 log.info(`${gone} Nothing left to delete ('missing-ok' is true).`);
-                outcomes.push({
-                    runner,
-                    deleted: false,
-                    failed: false,
-                    reason: 'already deleted by something else'
-                });
+                const reason = 'already deleted by something else';
+                outcomes.push({ runner, deleted: false, failed: false, reason });
             }
             else {
                 outcomes.push({ runner, deleted: true });
                 const count = outcomes.filter((outcome) => outcome.deleted).length;
-                log.info(runners.length === 1
-                    ? `Deleted runner ${describeRunner(runner)} from ${where}`
-                    : `Deleted ${count} of ${runners.length}: ${safeText(runner.name, 80)} (id ${runner.id})`);
+                log.info(`Deleted ${count} of ${runners.length}: ${forLog(runner.name, 80)} (id ${runner.id})`);
             }
         }
         catch (error) {
@@ -4658,10 +4632,57 @@ async function deleteRunners(client, runners, options) {
             }
         }
         finally {
-            lastEnded = now();
+            lastEnded = clocks.monotonicNow();
         }
     }
     return outcomes;
+}
+/**
+ * `DELETE .../actions/runners/{runner_id}`: `deleted`, or `gone` when GitHub no longer knows the
+ * runner (404) because something else deleted it after it was listed. GitHub answers 422 while
+ * the runner is running a job; that is tried again until 'busy-timeout' has passed (the retry
+ * policy never retries a 422: only this step knows that one means "busy").
+ */
+async function deleteOne(client, runner, { target, apiUrl, timeoutS, busyTimeoutS, log }, { monotonicNow, now, sleep }) {
+    const route = deleteRunnerRoute(target, runner.id);
+    const deadline = monotonicNow() + busyTimeoutS * 1000;
+    for (let busyAttempt = 1;; busyAttempt++) {
+        try {
+            await client.request(route.route, route.params);
+            return 'deleted';
+        }
+        catch (error) {
+            const failure = error instanceof FailedAttempts ? error : new FailedAttempts(error, 1, 0);
+            const answer = failure.last;
+            if (isHttpError(answer) && answer.status === 404) {
+                // After an attempt whose answer was lost (retried), the deletion was that attempt's.
+                return failure.attempts > 1 ? 'deleted' : 'gone';
+            }
+            if (!isHttpError(answer) || answer.status !== 422 || !isBusy(answer, runner)) {
+                throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
+            }
+            const left = deadline - monotonicNow();
+            if (left <= 0)
+                throw stillBusy(runner, target, busyTimeoutS, answer);
+            const waitMs = Math.min(left, BUSY_WAIT_CAP_MS, 1000 * 2 ** (busyAttempt - 1));
+            log.info(`Runner '${forLog(runner.name, 80)}' is running a job (GitHub answered 422); trying again in ` +
+                `${(waitMs / 1000).toFixed(1)} s ('busy-timeout' ends in ${(left / 1000).toFixed(1)} s)`);
+            await sleep(waitMs);
+        }
+    }
+}
+/** Octokit's error message holds GitHub's message. */
+function isBusy(error, runner) {
+    return runner.busy || BUSY.test(error.message);
+}
+function stillBusy(runner, target, busyTimeoutS, error) {
+    const data = error.response.data;
+    const said = typeof data?.message === 'string' ? `: ${quotedForLog(data.message, 300)}` : '';
+    const requestId = error.response.headers['x-github-request-id'];
+    return new RequestFailedError(`Runner '${forLog(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
+        `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
+        `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +
+        "or set 'busy-timeout' to the seconds this step may wait for it.");
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/list.ts
@@ -4675,8 +4696,6 @@ const PER_PAGE = 100;
 const MAX_PAGES = 100;
 /** Runner names GitHub accepts are at most 64 characters; older or odd ones get some slack. */
 const MAX_NAME_LENGTH = 256;
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const STATUS = /^[a-z_]{1,32}$/;
 /**
  * Every runner of the target, every page read once, before anything is decided. Pages follow
@@ -4687,7 +4706,6 @@ const STATUS = /^[a-z_]{1,32}$/;
  */
 async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.now }) {
     const route = listRunnersRoute(target);
-    const explain = failureExplainer(target, apiUrl, route, timeoutS, now);
     const runners = [];
     const byId = new Map();
     const seen = new Set();
@@ -4705,7 +4723,7 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
             response = await client.request(route.route, { ...query, ...route.params });
         }
         catch (error) {
-            const explained = explain(error);
+            const explained = explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
             if (page === 1)
                 throw explained;
             throw new RequestFailedError(`Reading ${what} failed, so no runner was deleted. ${explained.message}`);
@@ -4799,14 +4817,14 @@ function checkRunner(item, index, bad) {
     if (typeof name !== 'string' ||
         name === '' ||
         name.length > MAX_NAME_LENGTH ||
-        UNSAFE_CHARS.test(name)) {
+        hasUnsafeCharacter(name)) {
         throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`);
     }
     if (typeof status !== 'string' || !STATUS.test(status)) {
-        throw problem(`${quoted(name, 80)} (id ${id}) whose 'status' is not a status GitHub sends`);
+        throw problem(`${quotedForLog(name, 80)} (id ${id}) whose 'status' is not a status GitHub sends`);
     }
     if (busy !== undefined && typeof busy !== 'boolean') {
-        throw problem(`${quoted(name, 80)} (id ${id}) whose 'busy' is not true or false`);
+        throw problem(`${quotedForLog(name, 80)} (id ${id}) whose 'busy' is not true or false`);
     }
     return {
         id,
@@ -4824,14 +4842,14 @@ function labelNames(labels) {
     const names = [];
     for (const label of labels) {
         const name = isObject(label) ? label.name : undefined;
-        if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || UNSAFE_CHARS.test(name))
+        if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || hasUnsafeCharacter(name))
             return undefined;
         names.push(name);
     }
     return names;
 }
 function problemLabels(problem, name, id) {
-    throw problem(`${quoted(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`);
+    throw problem(`${quotedForLog(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`);
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/inputs.ts
@@ -4844,8 +4862,6 @@ const MAX_MAX_DELETIONS = 1000;
 /** actions/runner: "Runner names can only be 64 characters in length". */
 const RUNNER_NAME_MAX = 64;
 const LABEL_MAX = 256;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 function parseDeleteInputs(raw, env) {
     return validateAll({
         ...commonParsers(raw, env),
@@ -4877,9 +4893,10 @@ function parseChoice(raw) {
     }
     const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix);
     for (const label of labels) {
-        if (label.length > LABEL_MAX || CONTROL.test(label)) {
-            throw new InputError(`Input 'labels' has ${quote(label)}: a label has no control characters and is at most ` +
-                `${LABEL_MAX} characters. Separate labels with commas or line breaks.`);
+        if (label.length > LABEL_MAX || hasUnsafeCharacter(label)) {
+            throw new InputError(`Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor ` +
+                `invisible ones (such as a zero-width space) and is at most ${LABEL_MAX} characters. ` +
+                'Separate labels with commas or line breaks.');
         }
     }
     return { by: 'selector', prefix, labels };
@@ -4893,14 +4910,15 @@ function parseNames(names) {
     }
     const twice = names.find((name, index) => names.indexOf(name) !== index);
     if (twice !== undefined) {
-        throw new InputError(`Input 'runner-name' lists ${quote(twice)} twice: give each name once.`);
+        throw new InputError(`Input 'runner-name' lists ${quotedForLog(twice)} twice: give each name once.`);
     }
     return names.map((name) => checkName('runner-name', name));
 }
 function checkName(input, value) {
-    if (value.length > RUNNER_NAME_MAX || CONTROL.test(value)) {
-        throw new InputError(`Input '${input}' is ${quote(value)}: a runner name has no control characters (such as ` +
-            `a tab) and is at most ${RUNNER_NAME_MAX} characters.`);
+    if (value.length > RUNNER_NAME_MAX || hasUnsafeCharacter(value)) {
+        throw new InputError(`Input '${input}' is ${quotedForLog(value)}: a runner name has no control characters (such as ` +
+            `a tab) nor invisible ones (such as a zero-width space) and is at most ${RUNNER_NAME_MAX} ` +
+            'characters.');
     }
     return value;
 }
@@ -4917,7 +4935,7 @@ function parseMaxDeletions(value) {
     if (/^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_MAX_DELETIONS) {
         return Number(value);
     }
-    throw new InputError(`Input 'max-deletions' is ${quote(value)}: give the most runners this step may delete, a ` +
+    throw new InputError(`Input 'max-deletions' is ${quotedForLog(value)}: give the most runners this step may delete, a ` +
         `whole number from 1 to ${MAX_MAX_DELETIONS} (default ${DEFAULT_MAX_DELETIONS}).`);
 }
 /** The YAML 1.2 booleans, as `core.getBooleanInput` reads them; '' takes the default. */
@@ -4928,7 +4946,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(value))
         return false;
-    throw new InputError(`Input '${name}' is ${quote(value)}: give true or false (default ${fallback}).`);
+    throw new InputError(`Input '${name}' is ${quotedForLog(value)}: give true or false (default ${fallback}).`);
 }
 function parseBusyTimeout(value) {
     if (value === '')
@@ -4936,7 +4954,7 @@ function parseBusyTimeout(value) {
     const seconds = Number(value);
     if (/^\d+(?:\.\d+)?$/.test(value) && seconds <= MAX_BUSY_TIMEOUT_S)
         return seconds;
-    throw new InputError(`Input 'busy-timeout' is ${quote(value)}: give the seconds to keep trying while the runner ` +
+    throw new InputError(`Input 'busy-timeout' is ${quotedForLog(value)}: give the seconds to keep trying while the runner ` +
         `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`);
 }
 
@@ -4945,19 +4963,12 @@ function parseBusyTimeout(value) {
 
 
 
-
-/**
- * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`), and
- * for one name, `runner-id` and `runner-status` as before fleets (empty otherwise).
- */
-function setOutputs(outcomes, single) {
+/** `deleted` (at least one runner deleted), `deleted-count`, and `runners` (JSON, for `fromJSON`). */
+function setOutputs(outcomes) {
     const deleted = outcomes.filter((outcome) => outcome.deleted).length;
-    const [only] = outcomes;
     setOutput('deleted', String(deleted > 0));
     setOutput('deleted-count', String(deleted));
-    setOutput('runner-id', single && only ? String(only.runner.id) : '');
-    setOutput('runner-status', single && only ? only.runner.status : '');
-    setOutput('runners', inertJson(outcomes.map(({ runner, deleted: gone, reason }) => ({
+    setOutput('runners', forJsonOutput(outcomes.map(({ runner, deleted: gone, reason }) => ({
         id: runner.id,
         name: runner.name,
         status: runner.status,
@@ -4965,21 +4976,10 @@ function setOutputs(outcomes, single) {
         ...(reason === undefined ? {} : { reason })
     }))));
 }
-/**
- * JSON that no later step can turn into a workflow command by printing it: `::` and `##[` can only
- * occur inside its strings, where `\u003a` and `\u005b` read back (with `fromJSON`) as the same;
- * and redacted, like every string that leaves this step.
- */
-function inertJson(value) {
-    return secrets
-        .redact(JSON.stringify(value))
-        .replace(/::/g, ':\\u003a')
-        .replace(/##\[/g, '##\\u005b');
-}
 /** A sentence, then a table of the runners chosen and what happened to each. */
 async function summarise(outcomes, plan, context) {
     const summary = summary_summary.addHeading('Self-hosted runners', 3);
-    summary.addRaw(summaryText(headline(outcomes, plan, context), 2000), true);
+    summary.addRaw(forSummary(headline(outcomes, plan, context), 2000), true);
     if (outcomes.length > 0) {
         summary.addTable([
             [
@@ -4989,34 +4989,30 @@ async function summarise(outcomes, plan, context) {
                 { data: 'Result', header: true }
             ],
             ...outcomes.map(({ runner, deleted: gone, reason }) => [
-                summaryText(runner.name, 80),
+                forSummary(runner.name, 80),
                 String(runner.id),
-                summaryText(runner.status, 32),
-                gone ? 'deleted' : summaryText(reason, 80)
+                forSummary(runner.status, 32),
+                gone ? 'deleted' : forSummary(reason, 80)
             ])
         ]);
     }
     if (plan.skipped.length > 0) {
-        summary.addRaw(summaryText(`Left alone (not offline): ${plan.skipped.map(describeRunner).join(', ')}`, 4000), true);
+        summary.addRaw(forSummary(`Left alone (not offline): ${plan.skipped.map(describeRunner).join(', ')}`, 4000), true);
     }
     await summary.write();
 }
-function headline(outcomes, plan, { where, single, dryRun }) {
-    const [only] = outcomes;
-    if (single !== undefined && !dryRun) {
-        if (!only)
-            return `No runner named '${safeText(single, 80)}' in ${where}: nothing deleted.`;
-        return only.deleted
-            ? `Deleted runner ${describeRunner(only.runner)} from ${where}.`
-            : `Runner ${describeRunner(only.runner)} of ${where}: ${only.reason}.`;
+function headline(outcomes, plan, { where, dryRun }) {
+    if (dryRun) {
+        return `Dry run: ${outcomes.length} runners of ${where} would be deleted; nothing was deleted.`;
     }
     const count = outcomes.filter((outcome) => outcome.deleted).length;
-    if (dryRun)
-        return `Dry run: ${outcomes.length} runners of ${where} would be deleted; nothing was deleted.`;
-    return (`Deleted ${count} of ${outcomes.length} runners chosen in ${where}` +
-        (plan.skipped.length > 0
-            ? `; ${plan.skipped.length} matching runners were not offline and were left alone.`
-            : '.'));
+    const missing = plan.missing.length > 0
+        ? `; no runner is named ${plan.missing.map((name) => `'${forLog(name, 80)}'`).join(', ')}`
+        : '';
+    const skipped = plan.skipped.length > 0
+        ? `; ${plan.skipped.length} matching runners were not offline and were left alone`
+        : '';
+    return `Deleted ${count} of ${outcomes.length} runners chosen in ${where}${missing}${skipped}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/run.ts
@@ -5054,20 +5050,18 @@ function run() {
         const { target, choice } = inputs;
         warnIfUnencrypted(inputs.apiUrl);
         const where = describeTarget(target);
-        const single = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined;
-        log.info(single !== undefined
-            ? `Looking for runner '${safeText(single, 80)}' in ${where} at ${inputs.apiUrl}`
-            : `Listing the runners of ${where} at ${inputs.apiUrl}`);
+        log.info(`Listing the runners of ${where} at ${inputs.apiUrl}`);
         const prefix = choice.by === 'selector' ? choice.prefix : undefined;
         if (prefix !== undefined && /[*?[]/.test(prefix)) {
-            log.warning(`'name-prefix' is '${safeText(prefix, 80)}': it is matched literally, as the ` +
+            log.warning(`'name-prefix' is '${forLog(prefix, 80)}': it is matched literally, as the ` +
                 "start of a name, not as a pattern ('spot-' selects spot-1, spot-2, ...).");
         }
         const client = await createClient({ ...inputs, log: log });
         cleanup(client.close);
-        const { runners, pages } = await listRunners(client, target, { ...inputs, name: single });
-        if (single === undefined)
-            log.info(`Listed ${runners.length} runners (${pages} pages)`);
+        // GitHub's list filters by one name: asked for one, only that one is listed (where it obeys).
+        const name = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined;
+        const { runners, pages } = await listRunners(client, target, { ...inputs, name });
+        log.info(`Listed ${runners.length} runners (${pages} pages)`);
         const plan = chooseRunners(runners, choice, { ...inputs, where });
         if (plan.refusals.length > 0) {
             throw new Error(plan.refusals.length === 1
@@ -5081,10 +5075,6 @@ function run() {
             log.info(`Skipped ${plan.skipped.length} matching runners that are not offline: ` +
                 plan.skipped.map(describeRunner).join(', '));
         }
-        if (single !== undefined) {
-            for (const runner of plan.chosen)
-                log.info(`Found runner ${describeRunner(runner)}`);
-        }
         if (inputs.dryRun) {
             plan.chosen.forEach((runner, index) => log.info(`Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`));
         }
@@ -5095,13 +5085,10 @@ function run() {
                 failed: false,
                 reason: 'dry run'
             }))
-            : await deleteRunners(client, plan.chosen, { ...inputs, where, log: log });
+            : await deleteAll(client, plan.chosen, { ...inputs, where, log: log });
         const notDeleted = outcomes.filter((outcome) => outcome.failed);
-        // One name fails as it always has: with its own error, and no output.
-        if (single !== undefined && outcomes[0]?.error !== undefined)
-            throw outcomes[0].error;
-        setOutputs(outcomes, single !== undefined);
-        await publishSummary(() => summarise(outcomes, plan, { where, single, dryRun: inputs.dryRun }));
+        setOutputs(outcomes);
+        await publishSummary(() => summarise(outcomes, plan, { where, dryRun: inputs.dryRun }));
         if (notDeleted.length > 0) {
             const deleted = outcomes.filter((outcome) => outcome.deleted).length;
             throw new Error(`Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +

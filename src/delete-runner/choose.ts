@@ -3,7 +3,7 @@
  * list in, the plan (or every refusal) out.
  */
 import type { Choice } from './inputs.js'
-import { safeText } from '../step/text.js'
+import { forLog } from '../step/text.js'
 import type { Runner } from './list.js'
 
 export interface Plan {
@@ -33,7 +33,7 @@ export function chooseRunners(runners: Runner[], choice: Choice, options: Choose
       const [runner] = matches
       if (matches.length > 1) {
         plan.refusals.push(
-          `${matches.length} runners of ${options.where} are named '${safeText(name, 80)}' (ids ` +
+          `${matches.length} runners of ${options.where} are named '${forLog(name, 80)}' (ids ` +
             `${matches.map((match) => match.id).join(', ')}): refusing to guess which one to ` +
             'delete. Remove the duplicates by hand (Settings > Actions > Runners), or give each ' +
             'runner a unique name.'
@@ -84,12 +84,12 @@ export function missingSentence(name: string, runners: Runner[], where: string):
     .map(describeRunner)
     .join(', ')
   return (
-    `No runner of ${where} is named '${safeText(name, 80)}' (${runners.length} listed)` +
+    `No runner of ${where} is named '${forLog(name, 80)}' (${runners.length} listed)` +
     (near ? `; ${near} differs only in case, and names are matched exactly.` : '.')
   )
 }
 
 /** `'spot-7' (id 42, offline)`, the name made safe to show. */
 export function describeRunner(runner: Runner): string {
-  return `'${safeText(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`
+  return `'${forLog(runner.name, 80)}' (id ${runner.id}, ${runner.status}${runner.busy ? ', busy' : ''})`
 }

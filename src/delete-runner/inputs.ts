@@ -1,6 +1,6 @@
 import { commonParsers, type InputEnv, type Inputs, type RawInputs } from '../github/inputs.js'
 import { InputError, validateAll } from '../step/inputs.js'
-import { quote } from '../step/text.js'
+import { hasUnsafeCharacter, quotedForLog } from '../step/text.js'
 
 /** delete-runner's own inputs, as the runner passed them. */
 export interface RawDeleteInputs extends RawInputs {
@@ -38,8 +38,6 @@ const MAX_MAX_DELETIONS = 1000
 /** actions/runner: "Runner names can only be 64 characters in length". */
 const RUNNER_NAME_MAX = 64
 const LABEL_MAX = 256
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
 
 export function parseDeleteInputs(raw: RawDeleteInputs, env: InputEnv): DeleteInputs {
   return validateAll<DeleteInputs>({
@@ -76,10 +74,11 @@ function parseChoice(raw: RawDeleteInputs): Choice {
   }
   const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix)
   for (const label of labels) {
-    if (label.length > LABEL_MAX || CONTROL.test(label)) {
+    if (label.length > LABEL_MAX || hasUnsafeCharacter(label)) {
       throw new InputError(
-        `Input 'labels' has ${quote(label)}: a label has no control characters and is at most ` +
-          `${LABEL_MAX} characters. Separate labels with commas or line breaks.`
+        `Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor ` +
+          `invisible ones (such as a zero-width space) and is at most ${LABEL_MAX} characters. ` +
+          'Separate labels with commas or line breaks.'
       )
     }
   }
@@ -97,16 +96,19 @@ function parseNames(names: string[]): string[] {
   }
   const twice = names.find((name, index) => names.indexOf(name) !== index)
   if (twice !== undefined) {
-    throw new InputError(`Input 'runner-name' lists ${quote(twice)} twice: give each name once.`)
+    throw new InputError(
+      `Input 'runner-name' lists ${quotedForLog(twice)} twice: give each name once.`
+    )
   }
   return names.map((name) => checkName('runner-name', name))
 }
 
 function checkName(input: string, value: string): string {
-  if (value.length > RUNNER_NAME_MAX || CONTROL.test(value)) {
+  if (value.length > RUNNER_NAME_MAX || hasUnsafeCharacter(value)) {
     throw new InputError(
-      `Input '${input}' is ${quote(value)}: a runner name has no control characters (such as ` +
-        `a tab) and is at most ${RUNNER_NAME_MAX} characters.`
+      `Input '${input}' is ${quotedForLog(value)}: a runner name has no control characters (such as ` +
+        `a tab) nor invisible ones (such as a zero-width space) and is at most ${RUNNER_NAME_MAX} ` +
+        'characters.'
     )
   }
   return value
@@ -126,7 +128,7 @@ function parseMaxDeletions(value: string): number {
     return Number(value)
   }
   throw new InputError(
-    `Input 'max-deletions' is ${quote(value)}: give the most runners this step may delete, a ` +
+    `Input 'max-deletions' is ${quotedForLog(value)}: give the most runners this step may delete, a ` +
       `whole number from 1 to ${MAX_MAX_DELETIONS} (default ${DEFAULT_MAX_DELETIONS}).`
   )
 }
@@ -137,7 +139,7 @@ function parseBoolean(name: string, value: string, fallback: boolean): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
   throw new InputError(
-    `Input '${name}' is ${quote(value)}: give true or false (default ${fallback}).`
+    `Input '${name}' is ${quotedForLog(value)}: give true or false (default ${fallback}).`
   )
 }
 
@@ -146,7 +148,7 @@ function parseBusyTimeout(value: string): number {
   const seconds = Number(value)
   if (/^\d+(?:\.\d+)?$/.test(value) && seconds <= MAX_BUSY_TIMEOUT_S) return seconds
   throw new InputError(
-    `Input 'busy-timeout' is ${quote(value)}: give the seconds to keep trying while the runner ` +
+    `Input 'busy-timeout' is ${quotedForLog(value)}: give the seconds to keep trying while the runner ` +
       `is running a job, a number from 0 to ${MAX_BUSY_TIMEOUT_S} (default 0: do not wait).`
   )
 }

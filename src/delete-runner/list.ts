@@ -1,8 +1,8 @@
-import { quoted } from '../step/text.js'
+import { hasUnsafeCharacter, quotedForLog } from '../step/text.js'
 import type { GitHubClient } from '../github/client.js'
 import {
   AnswerError,
-  failureExplainer,
+  explainFailure,
   isGitHubAnswer,
   notGitHub,
   RequestFailedError
@@ -26,8 +26,6 @@ export const PER_PAGE = 100
 export const MAX_PAGES = 100
 /** Runner names GitHub accepts are at most 64 characters; older or odd ones get some slack. */
 const MAX_NAME_LENGTH = 256
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u
 const STATUS = /^[a-z_]{1,32}$/
 
 export interface ListOptions {
@@ -51,7 +49,6 @@ export async function listRunners(
   { apiUrl, timeoutS, name, now = Date.now }: ListOptions
 ): Promise<{ runners: Runner[]; pages: number }> {
   const route = listRunnersRoute(target)
-  const explain = failureExplainer(target, apiUrl, route, timeoutS, now)
   const runners: Runner[] = []
   const byId = new Map<number, Runner>()
   const seen = new Set<string>()
@@ -71,7 +68,7 @@ export async function listRunners(
       // The route's own parameters last: a next link cannot change the scope in the path.
       response = await client.request(route.route, { ...query, ...route.params })
     } catch (error) {
-      const explained = explain(error)
+      const explained = explainFailure(error, { target, apiUrl, route, timeoutS, now: now() })
       if (page === 1) throw explained
       throw new RequestFailedError(
         `Reading ${what} failed, so no runner was deleted. ${explained.message}`
@@ -170,15 +167,17 @@ function checkRunner(item: unknown, index: number, bad: (detail: string) => Erro
     typeof name !== 'string' ||
     name === '' ||
     name.length > MAX_NAME_LENGTH ||
-    UNSAFE_CHARS.test(name)
+    hasUnsafeCharacter(name)
   ) {
     throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`)
   }
   if (typeof status !== 'string' || !STATUS.test(status)) {
-    throw problem(`${quoted(name, 80)} (id ${id}) whose 'status' is not a status GitHub sends`)
+    throw problem(
+      `${quotedForLog(name, 80)} (id ${id}) whose 'status' is not a status GitHub sends`
+    )
   }
   if (busy !== undefined && typeof busy !== 'boolean') {
-    throw problem(`${quoted(name, 80)} (id ${id}) whose 'busy' is not true or false`)
+    throw problem(`${quotedForLog(name, 80)} (id ${id}) whose 'busy' is not true or false`)
   }
   return {
     id,
@@ -195,7 +194,7 @@ function labelNames(labels: unknown): string[] | undefined {
   const names: string[] = []
   for (const label of labels) {
     const name: unknown = isObject(label) ? label.name : undefined
-    if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || UNSAFE_CHARS.test(name))
+    if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || hasUnsafeCharacter(name))
       return undefined
     names.push(name)
   }
@@ -203,5 +202,7 @@ function labelNames(labels: unknown): string[] | undefined {
 }
 
 function problemLabels(problem: (detail: string) => Error, name: string, id: number): never {
-  throw problem(`${quoted(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`)
+  throw problem(
+    `${quotedForLog(name, 80)} (id ${id}) whose 'labels' are not a list of named labels`
+  )
 }

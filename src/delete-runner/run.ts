@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
 import { log } from '../step/log.js'
-import { safeText } from '../step/text.js'
+import { forLog } from '../step/text.js'
 import { publishSummary, runStep } from '../step/lifecycle.js'
 import { readCommonInputs, warnIfUnencrypted } from '../github/inputs.js'
 import { createClient } from '../github/client.js'
 import { messageOf } from '../step/errors.js'
 import { describeTarget } from '../github/target.js'
 import { chooseRunners, describeRunner, missingSentence } from './choose.js'
-import { deleteRunners, type Outcome } from './delete.js'
+import { deleteAll, type Outcome } from './delete.js'
 import { listRunners } from './list.js'
 import { parseDeleteInputs } from './inputs.js'
 import { setOutputs, summarise } from './report.js'
@@ -36,24 +36,21 @@ export function run(): Promise<void> {
     const { target, choice } = inputs
     warnIfUnencrypted(inputs.apiUrl)
     const where = describeTarget(target)
-    const single = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined
-    log.info(
-      single !== undefined
-        ? `Looking for runner '${safeText(single, 80)}' in ${where} at ${inputs.apiUrl}`
-        : `Listing the runners of ${where} at ${inputs.apiUrl}`
-    )
+    log.info(`Listing the runners of ${where} at ${inputs.apiUrl}`)
     const prefix = choice.by === 'selector' ? choice.prefix : undefined
     if (prefix !== undefined && /[*?[]/.test(prefix)) {
       log.warning(
-        `'name-prefix' is '${safeText(prefix, 80)}': it is matched literally, as the ` +
+        `'name-prefix' is '${forLog(prefix, 80)}': it is matched literally, as the ` +
           "start of a name, not as a pattern ('spot-' selects spot-1, spot-2, ...)."
       )
     }
     const client = await createClient({ ...inputs, log })
     cleanup(client.close)
 
-    const { runners, pages } = await listRunners(client, target, { ...inputs, name: single })
-    if (single === undefined) log.info(`Listed ${runners.length} runners (${pages} pages)`)
+    // GitHub's list filters by one name: asked for one, only that one is listed (where it obeys).
+    const name = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined
+    const { runners, pages } = await listRunners(client, target, { ...inputs, name })
+    log.info(`Listed ${runners.length} runners (${pages} pages)`)
     const plan = chooseRunners(runners, choice, { ...inputs, where })
     if (plan.refusals.length > 0) {
       throw new Error(
@@ -71,9 +68,6 @@ export function run(): Promise<void> {
           plan.skipped.map(describeRunner).join(', ')
       )
     }
-    if (single !== undefined) {
-      for (const runner of plan.chosen) log.info(`Found runner ${describeRunner(runner)}`)
-    }
 
     if (inputs.dryRun) {
       plan.chosen.forEach((runner, index) =>
@@ -89,12 +83,10 @@ export function run(): Promise<void> {
           failed: false,
           reason: 'dry run'
         }))
-      : await deleteRunners(client, plan.chosen, { ...inputs, where, log })
+      : await deleteAll(client, plan.chosen, { ...inputs, where, log })
     const notDeleted = outcomes.filter((outcome) => outcome.failed)
-    // One name fails as it always has: with its own error, and no output.
-    if (single !== undefined && outcomes[0]?.error !== undefined) throw outcomes[0].error
-    setOutputs(outcomes, single !== undefined)
-    await publishSummary(() => summarise(outcomes, plan, { where, single, dryRun: inputs.dryRun }))
+    setOutputs(outcomes)
+    await publishSummary(() => summarise(outcomes, plan, { where, dryRun: inputs.dryRun }))
     if (notDeleted.length > 0) {
       const deleted = outcomes.filter((outcome) => outcome.deleted).length
       throw new Error(

@@ -3,7 +3,7 @@ import type { getOctokit } from '@actions/github'
 import { HttpClient } from '@actions/http-client'
 import { fetch as undiciFetch, type Dispatcher } from 'undici'
 import type { Log } from '../step/log.js'
-import { safeText } from '../step/text.js'
+import { forLog } from '../step/text.js'
 import { failureReason } from './http-error.js'
 import { withRetries } from './retry.js'
 import {
@@ -129,14 +129,14 @@ function logged(exchange: Exchanger, { log, timeoutS }: ClientOptions): Exchange
   return async (url, init, maxBytes) => {
     const started = performance.now()
     const took = () => `${Math.round(performance.now() - started)} ms`
-    const line = safeText(`${init.method} ${url.href}`, 300)
+    const line = forLog(`${init.method} ${url.href}`, 300)
     log.debug(`${line}: sending (time-out ${timeoutS} s)`)
     try {
       const answered = await exchange(url, init, maxBytes)
       log.debug(`${line}: ${answered.status} in ${took()}${shownHeaders(answered.headers)}`)
       return answered
     } catch (error) {
-      log.debug(`${line}: failed after ${took()}: ${safeText(failureReason(error), 200)}`)
+      log.debug(`${line}: failed after ${took()}: ${forLog(failureReason(error), 200)}`)
       throw error
     }
   }

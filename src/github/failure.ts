@@ -1,8 +1,8 @@
-import { quoted, safeText } from '../step/text.js'
+import { forLog, quotedForLog } from '../step/text.js'
 import { errorCode, innermostMessage, isHttpError, type HttpError } from './http-error.js'
-import { isObject } from '../step/errors.js'
+import { causes, isObject } from '../step/errors.js'
 import { REQUIRED_PERMISSION } from './permissions.js'
-import { MAX_WAIT_S, rateLimit, RequestFailure, seconds, TRANSIENT_CODES } from './retry.js'
+import { FailedAttempts, MAX_WAIT_S, rateLimit, seconds, TRANSIENT_CODES } from './retry.js'
 import { describeTarget, requestLine, type Route, type Target } from './target.js'
 import { TransportError } from './transport.js'
 
@@ -10,8 +10,8 @@ import { TransportError } from './transport.js'
 export interface Attempt {
   target: Target
   apiUrl: string
-  /** `POST /orgs/octo/actions/runners/remove-token` */
-  requestLine: string
+  /** The request, e.g. `POST /orgs/{org}/actions/runners/remove-token` for org `octo`. */
+  route: Route
   /** The 'timeout' input, in seconds. */
   timeoutS: number
   /** Now, in ms since the epoch, to say when a rate limit resets. */
@@ -37,35 +37,23 @@ export function unexpectedAnswer(what: string, detail: string, consequence: stri
 /** A request to GitHub failed; the message says what was attempted, what GitHub said, and the fix. */
 export class RequestFailedError extends Error {
   override name = 'RequestFailedError'
-
   /** GitHub refused for its rate limit (or too many requests): sending more now would not help. */
-  get rateLimited(): boolean {
-    const failure = this.cause
-    if (!(failure instanceof RequestFailure) || !isHttpError(failure.last)) return false
-    return failure.last.status === 429 || rateLimit(failure.last, Date.now()) !== undefined
-  }
-}
+  readonly rateLimited: boolean
 
-/** `catch (error) { throw explain(error) }` for one request. */
-export function failureExplainer(
-  target: Target,
-  apiUrl: string,
-  route: Route,
-  timeoutS: number,
-  now: () => number
-): (error: unknown) => RequestFailedError {
-  return (error) =>
-    explainFailure(error, { target, apiUrl, requestLine: requestLine(route), timeoutS, now: now() })
+  constructor(message: string, options: { cause?: unknown; rateLimited?: boolean } = {}) {
+    super(message, { cause: options.cause })
+    this.rateLimited = options.rateLimited ?? false
+  }
 }
 
 /** Turns a failed request into a sentence for the person reading the failed run. */
 export function explainFailure(error: unknown, attempt: Attempt): RequestFailedError {
-  const failure = error instanceof RequestFailure ? error : new RequestFailure(error, 1, 0)
+  const failure = error instanceof FailedAttempts ? error : new FailedAttempts(error, 1, 0)
   const tries =
     failure.attempts > 1
       ? ` after ${failure.attempts} attempts over ${(failure.elapsedMs / 1000).toFixed(1)} s`
       : ''
-  const what = `${attempt.requestLine} for ${describeTarget(attempt.target)} failed${tries}`
+  const what = `${requestLine(attempt.route)} for ${describeTarget(attempt.target)} failed${tries}`
   const last = failure.last
   const because = { cause: failure }
   if (!isHttpError(last)) {
@@ -77,13 +65,21 @@ export function explainFailure(error: unknown, attempt: Attempt): RequestFailedE
     return new RequestFailedError(`${what}. ${notGitHub(last, attempt.apiUrl)}${id}`, because)
   }
   const said = `GitHub answered ${last.status}: ${githubMessage(last)}${id}.`
-  return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, because)
+  const rateLimited = last.status === 429 || rateLimit(last, attempt.now) !== undefined
+  return new RequestFailedError(`${what}. ${said} ${hint(last, failure, attempt)}`, {
+    cause: failure,
+    rateLimited
+  })
+}
+
+/** `application/json`, or a JSON-based type (`application/vnd.github+json`), with any parameters. */
+export function isJsonContentType(type: string | undefined): boolean {
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type ?? '')
 }
 
 /** GitHub's REST API answers JSON; anything else answered in its place. */
 export function isGitHubAnswer(error: HttpError): boolean {
-  const type = error.response.headers['content-type'] ?? ''
-  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(type) && isObject(error.response.data)
+  return isJsonContentType(error.response.headers['content-type']) && isObject(error.response.data)
 }
 
 /** An answer from something other than GitHub's REST API: a wrong 'api-url', a proxy's page. */
@@ -98,20 +94,16 @@ export function notGitHub(error: HttpError, apiUrl: string): string {
       : ''
   return (
     `Something other than GitHub's REST API answered ${error.status}` +
-    `${type ? ` with ${safeText(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
+    `${type ? ` with ${forLog(type, 80)}` : ' with no content type'}, not GitHub's JSON. ` +
     `${CHECK_API_URL}${ghes}`
   )
 }
 
 /** Why the request got no answer from GitHub, and what to do about it. */
 function networkFailure(error: unknown, { timeoutS }: Attempt): string {
-  if (
-    error instanceof TransportError ||
-    (isObject(error) && error.cause instanceof TransportError)
-  ) {
-    const refused =
-      error instanceof TransportError ? error : (error as { cause: TransportError }).cause
-    return `${safeText(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`
+  const refused = causes(error).find((cause) => cause instanceof TransportError)
+  if (refused instanceof TransportError) {
+    return `${forLog(refused.message)}. ${TRANSPORT_FIX[refused.problem]}`
   }
   const code = errorCode(error)
   if (code === 'timeout') {
@@ -121,7 +113,7 @@ function networkFailure(error: unknown, { timeoutS }: Attempt): string {
       "'timeout' or 'retries'."
     )
   }
-  const cause = `${safeText(innermostMessage(error), 200)}${code ? ` (${safeText(code, 40)})` : ''}`
+  const cause = `${forLog(innermostMessage(error), 200)}${code ? ` (${forLog(code, 40)})` : ''}`
   const known = code ? NETWORK_FIX.find(([pattern]) => pattern.test(code))?.[1] : undefined
   const fix =
     known ??
@@ -159,10 +151,10 @@ const NETWORK_FIX: [RegExp, string][] = [
 
 function githubMessage(error: HttpError): string {
   const data = error.response.data as { message?: unknown }
-  return quoted(typeof data.message === 'string' ? data.message : 'no message', 300)
+  return quotedForLog(typeof data.message === 'string' ? data.message : 'no message', 300)
 }
 
-function hint(error: HttpError, failure: RequestFailure, { target, now }: Attempt): string {
+function hint(error: HttpError, failure: FailedAttempts, { target, now }: Attempt): string {
   const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`
   const limit = rateLimit(error, now)
   const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after'])
@@ -236,6 +228,6 @@ function notFound(target: Target): string {
 function ssoAdvice(header: string): string {
   const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1]
   return url
-    ? `authorize it at ${safeText(url, 300)}, then run the job again.`
+    ? `authorize it at ${forLog(url, 300)}, then run the job again.`
     : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.'
 }

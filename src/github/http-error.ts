@@ -1,5 +1,5 @@
 /** Telling apart the ways a request to GitHub can fail. */
-import { isObject, messageOf } from '../step/errors.js'
+import { causes, isObject, messageOf } from '../step/errors.js'
 
 /** The parts of Octokit's RequestError that the explanation reads. */
 export interface HttpError {
@@ -22,10 +22,10 @@ export function isHttpError(error: unknown): error is HttpError {
  * (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, ...) found along the error's causes.
  */
 export function errorCode(error: unknown): string | undefined {
-  for (let cause = error, depth = 0; isObject(cause) && depth < 6; depth++) {
+  for (const cause of causes(error)) {
+    if (!isObject(cause)) return undefined
     if (cause.name === 'TimeoutError') return 'timeout'
     if (typeof cause.code === 'string') return cause.code
-    cause = cause.cause
   }
   return undefined
 }
@@ -33,9 +33,7 @@ export function errorCode(error: unknown): string | undefined {
 /** The message of the innermost cause: what actually failed. */
 export function innermostMessage(error: unknown): string {
   let innermost = error
-  for (let depth = 0; isObject(innermost) && isObject(innermost.cause) && depth < 6; depth++) {
-    innermost = innermost.cause
-  }
+  for (const cause of causes(error)) if (isObject(cause)) innermost = cause
   return messageOf(innermost)
 }
 

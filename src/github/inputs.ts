@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { InputError } from '../step/inputs.js'
 import { log } from '../step/log.js'
 import { secrets, type Secrets } from '../step/secrets.js'
-import { quote } from '../step/text.js'
+import { isPrintableAscii, quotedForLog } from '../step/text.js'
 import type { Target } from './target.js'
 
 /** The action's inputs exactly as the runner passed them (already trimmed by `core.getInput`). */
@@ -42,8 +42,6 @@ const REPO_NAME = /^[A-Za-z0-9._-]+$/
 const REPO_MAX = 100
 const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/
 const SLUG_MAX = 100
-/** Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 
 /**
  * The parsers of the inputs every token-using action shares, for `validateAll`: each action adds
@@ -70,7 +68,8 @@ function parseToken(token: string): string {
         'available to this workflow (the default GITHUB_TOKEN cannot mint remove tokens).'
     )
   }
-  if (!PRINTABLE_ASCII.test(token)) {
+  // Every GitHub token is printable ASCII; HTTP refuses a header with anything else in it.
+  if (!isPrintableAscii(token)) {
     throw new InputError(
       "Input 'token' contains whitespace, a control character or a non-ASCII character, which a " +
         'GitHub token never does: an invisible or non-ASCII character (a zero-width space, a line ' +
@@ -130,7 +129,7 @@ function parseLogin(name: 'owner' | 'org', value: string): string {
   const login = name === 'owner' ? value.replace(MANAGED_USER_SUFFIX, '') : value
   if (value.length <= LOGIN_MAX && LOGIN.test(login)) return value
   throw new InputError(
-    `Input '${name}' is ${quote(value)}, which is not a GitHub login: a login has only letters, ` +
+    `Input '${name}' is ${quotedForLog(value)}, which is not a GitHub login: a login has only letters, ` +
       `digits and single hyphens, does not start or end with a hyphen, and is at most ${LOGIN_MAX} ` +
       `characters${name === 'owner' ? " (a managed user's login ends in _SHORTCODE)" : ''}. ` +
       `Set '${name}' to the ${name === 'org' ? 'organization' : "repository owner's"} login as ` +
@@ -141,7 +140,7 @@ function parseLogin(name: 'owner' | 'org', value: string): string {
 function parseRepoName(value: string): string {
   if (value.includes('/')) {
     throw new InputError(
-      `Input 'repo' is ${quote(value)}: give only the repository's name in 'repo' and its owner in ` +
+      `Input 'repo' is ${quotedForLog(value)}: give only the repository's name in 'repo' and its owner in ` +
         "'owner' (e.g. owner: octo-org, repo: hello-world)."
     )
   }
@@ -149,7 +148,7 @@ function parseRepoName(value: string): string {
     return value
   }
   throw new InputError(
-    `Input 'repo' is ${quote(value)}, which is not a repository name: a name has only letters, ` +
+    `Input 'repo' is ${quotedForLog(value)}, which is not a repository name: a name has only letters, ` +
       `digits, '.', '-' and '_', is at most ${REPO_MAX} characters, and is not '.' or '..'.`
   )
 }
@@ -157,7 +156,7 @@ function parseRepoName(value: string): string {
 function parseSlug(value: string): string {
   if (value.length <= SLUG_MAX && SLUG.test(value)) return value
   throw new InputError(
-    `Input 'enterprise' is ${quote(value)}, which is not an enterprise slug: a slug has only ` +
+    `Input 'enterprise' is ${quotedForLog(value)}, which is not an enterprise slug: a slug has only ` +
       "letters, digits and hyphens, not at the start or end. Use the slug from your enterprise's " +
       'URL, e.g. octo-corp for https://github.com/enterprises/octo-corp.'
   )
@@ -177,10 +176,14 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(`${source} is ${quote(value)}, which is not an absolute URL. ${fix}`)
+    throw new InputError(
+      `${source} is ${quotedForLog(value)}, which is not an absolute URL. ${fix}`
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`${source} is ${quote(value)}: only http and https URLs work. ${fix}`)
+    throw new InputError(
+      `${source} is ${quotedForLog(value)}: only http and https URLs work. ${fix}`
+    )
   }
   if (url.username !== '' || url.password !== '') {
     throw new InputError(
@@ -193,7 +196,7 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
   }
   if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
     throw new InputError(
-      `${source} is ${quote(value)}, the web address, not the API. Use https://api.github.com.`
+      `${source} is ${quotedForLog(value)}, the web address, not the API. Use https://api.github.com.`
     )
   }
   return url.href.replace(/\/+$/, '')
@@ -208,7 +211,7 @@ function parseRetries(value: string): number {
   if (value === '') return DEFAULT_RETRIES
   if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_RETRIES) return Number(value)
   throw new InputError(
-    `Input 'retries' is ${quote(value)}: give how many times a failed request may be tried ` +
+    `Input 'retries' is ${quotedForLog(value)}: give how many times a failed request may be tried ` +
       `again, a whole number from 0 to ${MAX_RETRIES} (default ${DEFAULT_RETRIES}).`
   )
 }
@@ -218,7 +221,7 @@ function parseTimeout(value: string): number {
   const seconds = Number(value)
   if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S) return seconds
   throw new InputError(
-    `Input 'timeout' is ${quote(value)}: give the seconds one attempt may take before it is ` +
+    `Input 'timeout' is ${quotedForLog(value)}: give the seconds one attempt may take before it is ` +
       `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`
   )
 }

@@ -17,7 +17,7 @@
  *   oversized answers, a host that does not exist, TLS errors).
  */
 import { errorCode, isHttpError, type HttpError } from './http-error.js'
-import { messageOf } from '../step/errors.js'
+import { causes, messageOf } from '../step/errors.js'
 import { TransportError } from './transport.js'
 
 export interface RetrySettings {
@@ -52,9 +52,12 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CLOSED'
 ])
 
-/** A request that failed for good: how many attempts it made, over how long, and the last cause. */
-export class RequestFailure extends Error {
-  override name = 'RequestFailure'
+/**
+ * The record of a request that failed for good: how many attempts it made, over how long, and the
+ * last cause (`explainFailure` in failure.ts turns it into a sentence for a person).
+ */
+export class FailedAttempts extends Error {
+  override name = 'FailedAttempts'
   constructor(
     readonly last: unknown,
     readonly attempts: number,
@@ -83,7 +86,7 @@ export function withRetries(settings: RetrySettings) {
       } catch (error) {
         const retryable = classify(error, attempt, settings)
         const fail = (askedWaitS?: number) =>
-          new RequestFailure(error, attempt, settings.now() - started, askedWaitS)
+          new FailedAttempts(error, attempt, settings.now() - started, askedWaitS)
         if (!retryable) throw fail()
         if (retryable.askedS !== undefined && retryable.askedS > MAX_WAIT_S)
           throw fail(retryable.askedS)
@@ -121,7 +124,7 @@ export function classify(
     const waitMs = Math.max(backoffMs(attempt, settings.random), (retryAfterS ?? 0) * 1000)
     return { what: String(error.status), waitMs, askedS: retryAfterS }
   }
-  if (findCause(error, (cause) => cause instanceof TransportError)) return undefined
+  if (causes(error).some((cause) => cause instanceof TransportError)) return undefined
   const code = errorCode(error)
   if (code === undefined || !TRANSIENT_CODES.has(code)) return undefined
   return { what: code, waitMs: backoffMs(attempt, settings.random) }
@@ -171,13 +174,4 @@ export function rateLimit(error: HttpError, nowMs: number): RateLimitWait | unde
 /** A whole, non-negative number of seconds; anything else counts as absent. */
 export function seconds(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,10}$/.test(value.trim()) ? Number(value) : undefined
-}
-
-/** The first error along `error`'s causes that `test` accepts. */
-export function findCause(error: unknown, test: (cause: unknown) => boolean): unknown {
-  for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 6; depth++) {
-    if (test(cause)) return cause
-    cause = (cause as { cause?: unknown }).cause
-  }
-  return undefined
 }

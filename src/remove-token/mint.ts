@@ -1,6 +1,6 @@
 import type { GitHubClient } from '../github/client.js'
-import { failureExplainer, unexpectedAnswer } from '../github/failure.js'
-import { safeText } from '../step/text.js'
+import { explainFailure, isJsonContentType, unexpectedAnswer } from '../github/failure.js'
+import { forLog, isPrintableAscii } from '../step/text.js'
 import type { RemoveToken } from '../sealed-token/seal.js'
 import { removeTokenRoute, requestLine, type Target } from '../github/target.js'
 
@@ -19,12 +19,11 @@ export async function mintRemoveToken(
   }: { apiUrl: string; timeoutS: number; mask: (token: string) => void; now?: () => number }
 ): Promise<RemoveToken> {
   const route = removeTokenRoute(target)
-  const explain = failureExplainer(target, apiUrl, route, timeoutS, now)
   let response
   try {
     response = await client.request(route.route, route.params)
   } catch (error) {
-    throw explain(error)
+    throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() })
   }
   return parseAnswer(
     response.data,
@@ -34,8 +33,6 @@ export async function mintRemoveToken(
     mask
   )
 }
-
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 
 /**
  * Checks the answer: GitHub documents a 201 with `token` and `expires_at`, both required.
@@ -56,10 +53,10 @@ export function parseAnswer(
   if (status !== 201 && status !== 200) {
     throw problem('is not the 201 GitHub documents for a minted token')
   }
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '')) {
+  if (!isJsonContentType(contentType)) {
     throw problem(
       "is not a JSON object: something other than GitHub's REST API answered " +
-        `(${contentType ? `content type ${safeText(contentType, 80)}` : 'no content type'})`
+        `(${contentType ? `content type ${forLog(contentType, 80)}` : 'no content type'})`
     )
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -71,7 +68,7 @@ export function parseAnswer(
   }
   // The runner masks a value and its lines, never words: a token with whitespace, control or
   // non-ASCII characters could not be masked reliably in every form it may be printed in.
-  if (token.length > MAX_TOKEN_LENGTH || !PRINTABLE_ASCII.test(token)) {
+  if (token.length > MAX_TOKEN_LENGTH || !isPrintableAscii(token)) {
     throw problem(
       `has a 'token' that is not 1 to ${MAX_TOKEN_LENGTH} printable ASCII characters (no whitespace)`
     )

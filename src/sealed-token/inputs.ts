@@ -1,7 +1,7 @@
 /** The sealed hand-off's inputs: the seal key, and the repository and run a sealed token is bound to. */
 import * as core from '@actions/core'
 import { InputError } from '../step/inputs.js'
-import { quote } from '../step/text.js'
+import { quotedForLog } from '../step/text.js'
 import type { Secrets } from '../step/secrets.js'
 
 /** The repository and workflow run a sealed token belongs to, as the runner names them. */
@@ -99,7 +99,7 @@ function checkVariable(
   expected: string
 ): string | undefined {
   if (value === undefined || value === '') return `${name} is not set`
-  return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`
+  return shape.test(value) ? undefined : `${name} is ${quotedForLog(value)}, not ${expected}`
 }
 
 /** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */

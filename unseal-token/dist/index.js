@@ -3379,7 +3379,7 @@ function encodings(value) {
     ];
 }
 /** The secrets of this process: one step runs per process. */
-const secrets_secrets = new Secrets();
+const secrets = new Secrets();
 
 ;// CONCATENATED MODULE: ./src/step/log.ts
 /**
@@ -3389,9 +3389,9 @@ const secrets_secrets = new Secrets();
 
 
 const log_log = {
-    info: (line) => info(secrets_secrets.redact(line)),
-    debug: (line) => core_debug(secrets_secrets.redact(line)),
-    warning: (line) => warning(secrets_secrets.redact(line))
+    info: (line) => info(secrets.redact(line)),
+    debug: (line) => core_debug(secrets.redact(line)),
+    warning: (line) => warning(secrets.redact(line))
 };
 
 ;// CONCATENATED MODULE: ./src/step/errors.ts
@@ -3404,6 +3404,18 @@ function isObject(value) {
 /** The message of anything thrown. */
 function errors_messageOf(error) {
     return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+/** How far `causes` looks: a cycle of causes, or a very long chain, ends there. */
+const MAX_CAUSES = 6;
+/** `error`, then its `cause`, then that one's, ...: at most MAX_CAUSES of them, none null. */
+function causes(error) {
+    const chain = [];
+    let cause = error;
+    while (cause !== undefined && cause !== null && chain.length < MAX_CAUSES) {
+        chain.push(cause);
+        cause = isObject(cause) ? cause.cause : undefined;
+    }
+    return chain;
 }
 
 ;// CONCATENATED MODULE: ./src/step/lifecycle.ts
@@ -3419,12 +3431,12 @@ function errors_messageOf(error) {
  */
 async function runStep(step) {
     const closers = [];
-    secrets_secrets.forget();
+    secrets.forget();
     try {
         await step((close) => closers.push(close));
     }
     catch (error) {
-        setFailed(secrets_secrets.redact(errors_messageOf(error)));
+        setFailed(secrets.redact(errors_messageOf(error)));
     }
     finally {
         await Promise.allSettled(closers.map((close) => close()));
@@ -3446,65 +3458,96 @@ async function publishSummary(write) {
 
 ;// CONCATENATED MODULE: ./src/step/text.ts
 /**
- * Text that came from outside (the server, a proxy, the environment) made safe to show: in a log
- * line, an error, an output or the job summary.
+ * Text that came from outside (the server, a proxy, the environment, an input) made safe for where
+ * it is going: one function per destination. Each redacts every secret before anything is cut,
+ * lets no workflow command (`::name::`, `##[`) form, and is bounded in length.
  */
 
 const DEFAULT_MAX_LENGTH = 300;
 /** No shown text is longer than this, so nothing longer needs to be read (or redacted). */
-const PRE_CUT = (/* unused pure expression or super */ null && (16 * 1024));
-// C0 and C1 controls (CR and LF included), line and paragraph separators, and the invisible
-// characters that can make shown text differ from what it is (zero-width, bidi overrides, BOM).
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
+const PRE_CUT = 16 * 1024;
 /**
- * One line: secrets redacted (before anything is cut, so no secret is ever shown cut short),
- * control and invisible characters replaced by spaces, no workflow command (`::name::`, `##[`)
- * anywhere in it, at most `max` characters (then marked with '…').
+ * A character that shows as nothing, or as something other than itself: controls (C0, C1, CR and
+ * LF included), format characters (soft hyphen, zero-width, bidi controls, BOM, tags), lone
+ * surrogates, line and paragraph separators, and whatever else Unicode says may be ignored when
+ * shown (variation selectors, Hangul fillers, the combining grapheme joiner).
  */
-function safeText(text, max = DEFAULT_MAX_LENGTH) {
-    // A huge text (a 20 MB error message) is first cut to what can matter: a secret it cuts short
-    // there is still hidden, by its start.
-    const line = secrets
-        .redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text)
-        .replace(UNSAFE, ' ')
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const EVERY_UNSAFE = new RegExp(UNSAFE.source, 'gu');
+/** Whether `text` holds a character that shows as nothing, or as something other than itself. */
+function hasUnsafeCharacter(text) {
+    return UNSAFE.test(text);
+}
+/** Printable ASCII, nothing else (no space): what every GitHub token is. */
+function isPrintableAscii(text) {
+    return /^[\x21-\x7e]+$/.test(text);
+}
+/**
+ * One line for a log or an error: secrets redacted (before anything is cut, so no secret is ever
+ * shown cut short), unsafe characters replaced by spaces, no workflow command anywhere in it, at
+ * most `max` characters (then marked with '…').
+ */
+function forLog(text, max = DEFAULT_MAX_LENGTH) {
+    const line = noCommand(redacted(text).replace(EVERY_UNSAFE, ' '));
     const chars = [...line];
     if (chars.length > max)
         return `${chars.slice(0, max).join('').trimEnd()}…`;
     return text.length > PRE_CUT ? `${line}…` : line;
 }
-/** `safeText`, quoted as a JSON string so that a person sees where it starts and ends. */
-function quoted(text, max = DEFAULT_MAX_LENGTH) {
-    return `"${safeText(text, max).replace(/["\\]/g, '\\$&')}"`;
-}
 /**
- * A value a person typed (an input), shown with its control characters visible as JSON escapes
- * (`"a\\nb"`), so they can see what is wrong with it; redacted, cut, and never a workflow command.
+ * A value for a log or an error, in double quotes as a JSON string, every unsafe character shown
+ * as an escape (`"a\u200bb"`), so that a person sees where it starts and ends and what is wrong
+ * with it; redacted, cut at `max` characters, never a workflow command.
  */
-function escaped(text, max = 120) {
-    const redacted = [...secrets_secrets.redact(text)];
-    const cut = redacted.length > max ? `${redacted.slice(0, max).join('')}…` : redacted.join('');
-    return JSON.stringify(cut)
-        .replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/::/g, ': :')
-        .replace(/##\[/g, '## [');
+function quotedForLog(value, max = 120) {
+    return noCommand(JSON.stringify(cut(redacted(value), max)).replace(EVERY_UNSAFE, text_escape));
 }
 const HTML = /[&<>"'`|*_[\]\\!@#~]/g;
 /**
- * For the job summary (HTML that GitHub also reads as Markdown): nothing in it renders, not even
- * as a link (GitHub links bare `https://...` and `www....` text; `@` is escaped with the rest).
+ * For the job summary (HTML that GitHub also reads as Markdown): one safe line (`forLog`) in which
+ * nothing renders, not even as a link (GitHub links bare `https://...` and `www....` text; `@` is
+ * escaped with the rest).
  */
-function summaryText(text, max = DEFAULT_MAX_LENGTH) {
-    return safeText(text, max)
+function forSummary(text, max = DEFAULT_MAX_LENGTH) {
+    return forLog(text, max)
         .replace(HTML, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/:\/\//g, '&#58;//')
         .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`);
 }
-/** Shows a value in an error, with control characters visible and long values cut short. */
-function quote(value) {
-    return escaped(value, 120);
+/**
+ * A step output in JSON (for `fromJSON`): every string in it redacted, then cut at `maxString`
+ * characters; unsafe characters escaped; and no workflow command that a later step could print,
+ * since `::` and `##[` can only occur inside its strings, where `\u003a` and `\u005b` read back as
+ * the same.
+ */
+function forJsonOutput(value, maxString = 256) {
+    const json = JSON.stringify(value, (_key, item) => typeof item === 'string' ? cut(redacted(item), maxString) : item);
+    return json.replace(EVERY_UNSAFE, text_escape).replace(/::/g, ':\\u003a').replace(/##\[/g, '##\\u005b');
+}
+/**
+ * Every known secret redacted, even one spelled with unsafe characters between its letters (soft
+ * hyphens, zero-width spaces): when the text without them shows a secret, it is shown without them.
+ * A huge text (a 20 MB error message) is first cut to what can matter: a secret cut short there is
+ * still hidden, by its start.
+ */
+function redacted(text) {
+    const once = secrets.redact(text.length > PRE_CUT ? text.slice(0, PRE_CUT) : text);
+    const visible = once.replace(EVERY_UNSAFE, '');
+    const twice = secrets.redact(visible);
+    return twice === visible ? once : twice;
+}
+function cut(text, max) {
+    const chars = [...text];
+    return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+/** `\uXXXX` for each UTF-16 unit of `character`, as JSON writes it. */
+function text_escape(character) {
+    return [...Array(character.length).keys()]
+        .map((i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`)
+        .join('');
+}
+function noCommand(text) {
+    return text.replace(/::/g, ': :').replace(/##\[/g, '## [');
 }
 
 ;// CONCATENATED MODULE: ./src/sealed-token/inputs.ts
@@ -3579,7 +3622,7 @@ function parseBinding(env) {
 function checkVariable(name, value, shape, expected) {
     if (value === undefined || value === '')
         return `${name} is not set`;
-    return shape.test(value) ? undefined : `${name} is ${quote(value)}, not ${expected}`;
+    return shape.test(value) ? undefined : `${name} is ${quotedForLog(value)}, not ${expected}`;
 }
 /** `sealed-token` as the runner passed it: only its presence is checked here; `open` does the rest. */
 function parseSealedTokenInput(value) {
@@ -3697,7 +3740,7 @@ const seconds = (ms) => Math.floor(ms / 1000);
  */
 function run() {
     return runStep(async () => {
-        const sealKey = readSealKey(secrets_secrets);
+        const sealKey = readSealKey(secrets);
         const sealedToken = getInput('sealed-token');
         const inputs = validateAll({
             sealedToken: () => parseSealedTokenInput(sealedToken),
@@ -3705,7 +3748,7 @@ function run() {
             binding: () => parseBinding(process.env)
         });
         const opened = await openSealedToken(inputs.sealedToken, inputs.key, inputs.binding, {
-            mask: (token) => secrets_secrets.add(token)
+            mask: (token) => secrets.add(token)
         });
         setOutput('token', opened.token);
         setOutput('expires_at', opened.expiresAt);
