@@ -6,17 +6,18 @@
  * process, and the log rendered from stdout and stderr as the runner shows it (runner-log.ts).
  */
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { StringDecoder } from 'node:string_decoder'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
+import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import type { FunctionDefinition } from '@actions/expressions/funcs/info'
 import { parse } from 'yaml'
-import { renderLog, type OutputChunk, type Stream, type WorkflowCommand } from './runner-log.ts'
+import { renderLog, type OutputChunk, type RenderedLog, type Stream } from './runner-log.ts'
 
 export { renderLog } from './runner-log.ts'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
 /** The `github` context values an action's input defaults may refer to. */
 export interface GitHubContext {
@@ -33,30 +34,21 @@ export interface RunOptions {
   github: GitHubContext
   /** Extra environment (e.g. RUNNER_DEBUG, HTTPS_PROXY). */
   env?: Record<string, string>
-  /** The child is killed after this long; the run then reports `timedOut`. */
+  /** The child is killed after this long (30 s by default); the run then reports `timedOut`. */
   timeoutMs?: number
 }
 
-export interface ActionRun {
+/** `log` starts with the runner's own warnings (undeclared inputs); see RenderedLog. */
+export interface ActionRun extends RenderedLog {
   exitCode: number | null
   timedOut: boolean
   durationMs: number
-  /** Raw stdout, workflow commands included (a real runner never shows `::add-mask::` lines). */
+  /** Raw stdout and stderr, workflow commands included (the runner never shows `::add-mask::`). */
   stdout: string
-  /** Raw stderr (the runner processes its lines as it does stdout's). */
   stderr: string
   /** Both streams' chunks, in the order they arrived. */
   output: OutputChunk[]
-  /**
-   * The log as the runner shows it: the runner's own warnings (undeclared inputs), then stdout's
-   * and stderr's lines, commands rendered, masked values replaced by ***.
-   */
-  log: string
-  /** Values registered with `::add-mask::`, in order. */
-  masked: string[]
-  /** Every workflow command the runner processed, from either stream. */
-  commands: WorkflowCommand[]
-  /** Outputs as the runner sets them: `::set-output` commands, then GITHUB_OUTPUT's. */
+  /** As the runner sets them: `::set-output` commands, then GITHUB_OUTPUT's. */
   outputs: Record<string, string>
   summary: string
 }
@@ -70,6 +62,25 @@ export async function readActionMetadata(actionDir = REPO_ROOT): Promise<ActionM
   return parse(await readFile(join(actionDir, 'action.yml'), 'utf8')) as ActionMetadata
 }
 
+/** `${{ }}` expressions in `text`, evaluated by @actions/expressions (GitHub's implementation). */
+export function evaluateTemplate(text: string, contexts: Record<string, unknown>): string {
+  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+    evaluateExpression(expression, contexts).coerceString()
+  )
+}
+
+/** One expression, with the contexts and functions (e.g. `success()`) given. */
+export function evaluateExpression(
+  expression: string,
+  contexts: Record<string, unknown>,
+  functions = new Map<string, FunctionDefinition>()
+) {
+  const { tokens } = new Lexer(expression).lex()
+  const tree = new Parser(tokens, Object.keys(contexts), [...functions.values()]).parse()
+  const values = JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary
+  return new Evaluator(tree, values, functions).evaluate()
+}
+
 /**
  * INPUT_<NAME> (name upper-cased, spaces to `_`) for every input given, declared or not, and for
  * every declared input not given (names compared case-insensitively): its evaluated default, or ''.
@@ -79,19 +90,19 @@ export function inputEnvironment(
   inputs: Record<string, string>,
   github: GitHubContext
 ): Record<string, string> {
-  const env: Record<string, string> = {}
   const given = new Set(Object.keys(inputs).map((name) => name.toLowerCase()))
-  for (const [name, spec] of Object.entries(metadata.inputs ?? {})) {
-    if (!given.has(name.toLowerCase())) {
-      env[inputVariable(name)] = evaluate(String(spec.default ?? ''), github)
-    }
-  }
-  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
-  return env
-}
-
-function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+  const defaults = Object.entries(metadata.inputs ?? {})
+    .filter(([name]) => !given.has(name.toLowerCase()))
+    .map(([name, spec]): [string, string] => [
+      name,
+      evaluateTemplate(String(spec.default ?? ''), { github })
+    ])
+  return Object.fromEntries(
+    [...defaults, ...Object.entries(inputs)].map(([name, value]) => [
+      `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
+      value
+    ])
+  )
 }
 
 /** The runner's warning for inputs action.yml does not declare (ActionRunner.cs); it still passes them. */
@@ -104,14 +115,6 @@ export function unexpectedInputsWarning(
   const unexpected = Object.keys(inputs).filter((name) => !declared.has(name.toLowerCase()))
   if (unexpected.length === 0) return undefined
   return `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${valid.join("', '")}']`
-}
-
-function evaluate(expression: string, github: GitHubContext): string {
-  return expression.replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_, key: string) => {
-    const value = github[key]
-    if (value === undefined) throw new Error(`no github.${key} given to evaluate ${expression}`)
-    return value
-  })
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -137,23 +140,35 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       ...inputEnvironment(metadata, options.inputs ?? {}, options.github),
       ...options.env
     }
-    const child = await runProcess(
-      process.execPath,
-      [join(actionDir, metadata.runs.main)],
+    const started = performance.now()
+    const child = spawn(process.execPath, [join(actionDir, metadata.runs.main)], {
       env,
-      options.timeoutMs ?? 30_000
-    )
-    const rendered = renderLog(child.output, env.RUNNER_DEBUG === '1')
+      cwd: temp,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 30_000,
+      killSignal: 'SIGKILL'
+    })
+    const output: OutputChunk[] = []
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].setEncoding('utf8').on('data', (text: string) => output.push({ stream, text }))
+    }
+    const [exitCode] = (await once(child, 'close')) as [number | null]
+    const text = (stream: Stream) =>
+      output.flatMap((chunk) => (chunk.stream === stream ? [chunk.text] : [])).join('')
+    const rendered = renderLog(output, env.RUNNER_DEBUG === '1')
     const warning = unexpectedInputsWarning(metadata, options.inputs ?? {})
-    const setOutputs = rendered.commands.filter(
-      (command) => command.name === 'set-output' && command.properties.name
-    )
+    const setOutputs = rendered.commands.filter((c) => c.name === 'set-output' && c.properties.name)
     return {
-      ...child,
+      exitCode,
+      timedOut: child.killed,
+      durationMs: performance.now() - started,
+      stdout: text('stdout'),
+      stderr: text('stderr'),
+      output,
       ...rendered,
       log: warning === undefined ? rendered.log : `Warning: ${warning}\n${rendered.log}`,
       outputs: {
-        ...Object.fromEntries(setOutputs.map((command) => [command.properties.name, command.data])),
+        ...Object.fromEntries(setOutputs.map((c) => [c.properties.name, c.data])),
         ...parseOutputFile(await readFile(outputFile, 'utf8'))
       },
       summary: await readFile(summaryFile, 'utf8')
@@ -161,60 +176,6 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   } finally {
     await rm(temp, { recursive: true, force: true })
   }
-}
-
-/** Runs a command to its end (or kills it after `timeoutMs`), with stdout and stderr collected. */
-export function runProcess(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs: number
-): Promise<
-  Pick<ActionRun, 'exitCode' | 'timedOut' | 'durationMs' | 'stdout' | 'stderr' | 'output'>
-> {
-  const started = performance.now()
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      env,
-      cwd: env.RUNNER_TEMP,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const output: OutputChunk[] = []
-    const collect = (stream: Stream) => {
-      const decoder = new StringDecoder('utf8')
-      child[stream].on('data', (chunk: Buffer) =>
-        output.push({ stream, text: decoder.write(chunk) })
-      )
-      child[stream].on('end', () => output.push({ stream, text: decoder.end() }))
-    }
-    collect('stdout')
-    collect('stderr')
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      fail(error)
-    })
-    child.on('close', (exitCode) => {
-      clearTimeout(timer)
-      const text = (stream: Stream) =>
-        output
-          .filter((chunk) => chunk.stream === stream)
-          .map((chunk) => chunk.text)
-          .join('')
-      done({
-        exitCode,
-        timedOut,
-        durationMs: performance.now() - started,
-        stdout: text('stdout'),
-        stderr: text('stderr'),
-        output
-      })
-    })
-  })
 }
 
 /**
@@ -234,16 +195,15 @@ export function parseOutputFile(text: string): Record<string, string> {
   }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string
-    if (line === '') continue
     const equals = line.indexOf('=')
     const heredoc = line.indexOf('<<')
+    if (line === '') continue
     if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
-      const name = line.slice(0, equals)
-      if (name === '') fail(`Invalid format '${line}'. Name must not be empty`)
-      outputs[name] = line.slice(equals + 1)
-    } else if (heredoc >= 0) {
-      const name = line.slice(0, heredoc)
-      const delimiter = line.slice(heredoc + 2)
+      if (equals === 0) fail(`Invalid format '${line}'. Name must not be empty`)
+      outputs[line.slice(0, equals)] = line.slice(equals + 1)
+    } else if (heredoc < 0) fail(`Invalid format '${line}'`)
+    else {
+      const [name, delimiter] = [line.slice(0, heredoc), line.slice(heredoc + 2)]
       if (name === '' || delimiter === '') {
         fail(`Invalid format '${line}'. Name must not be empty and delimiter must not be empty`)
       }
@@ -251,7 +211,7 @@ export function parseOutputFile(text: string): Record<string, string> {
       if (end < 0) fail(`Invalid value. Matching delimiter not found '${delimiter}'`)
       outputs[name] = lines.slice(i + 1, end).join('\n')
       i = end
-    } else fail(`Invalid format '${line}'`)
+    }
   }
   return outputs
 }
