@@ -8,13 +8,8 @@ import {
   type Simulator
 } from '../harness/github-simulator.ts'
 import { runAction, type ActionRun } from '../harness/run-action.ts'
-import {
-  expectMaskedFirst,
-  expectNoLeak,
-  INPUT_TOKEN,
-  mintedToken,
-  startTestSimulator
-} from '../harness/raw-server.ts'
+import { expectMaskedFirst, expectNoLeak } from '../harness/runner-log.ts'
+import { INPUT_TOKEN, mintedToken, startTestSimulator } from '../harness/test-servers.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00.000+00:00'
 
@@ -45,8 +40,8 @@ function expectMinted(run: ActionRun, sim: Simulator): RecordedRequest {
   expect(run.exitCode).toBe(0)
   expect(run.outputs).toEqual({ token, expires_at: EXPIRES_AT })
   expect(run.masked).toEqual([INPUT_TOKEN, token])
-  expectMaskedFirst(run, INPUT_TOKEN)
-  expectMaskedFirst(run, token)
+  expectMaskedFirst(run, [INPUT_TOKEN])
+  expectMaskedFirst(run, [token])
   expectNoLeak(run, [INPUT_TOKEN, token])
   expect(sim.requests).toHaveLength(1)
   const [request] = sim.requests as [RecordedRequest]

@@ -3,15 +3,21 @@
  * scripted per scenario. Every scenario checks the exit code, the number of attempts, the words a
  * person needs in the error, that no output was set on failure, and that no token leaked.
  */
-import { githubError, type Answer, type Simulator } from '../harness/github-simulator.ts'
+import {
+  githubError,
+  HANG,
+  RESET,
+  type Answer,
+  type Simulator
+} from '../harness/github-simulator.ts'
 import { runAction, type ActionRun } from '../harness/run-action.ts'
+import { expectNoLeak } from '../harness/runner-log.ts'
 import {
   closedPort,
-  expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
   startTestSimulator
-} from '../harness/raw-server.ts'
+} from '../harness/test-servers.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 const minted = (token: string): Answer => ({ status: 201, json: { token, expires_at: EXPIRES_AT } })
@@ -205,7 +211,7 @@ const SCENARIOS: Record<string, Scenario> = {
     boundS: 15
   },
   'a connection reset is retried': {
-    answer: (n, token) => (n === 1 ? { status: 0, reset: true } : minted(token)),
+    answer: (n, token) => (n === 1 ? RESET : minted(token)),
     attempts: 2,
     succeeds: true,
     words: ['Attempt 1 of 4 failed (ECONNRESET); retrying in'],
@@ -213,7 +219,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'connection resets until the retries run out': {
     inputs: { retries: '1' },
-    answer: () => ({ status: 0, reset: true }),
+    answer: () => RESET,
     attempts: 2,
     succeeds: false,
     words: [
@@ -225,7 +231,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'a server that never answers is abandoned after the time-out': {
     inputs: { retries: '1', timeout: '1' },
-    answer: () => ({ status: 0, hang: true }),
+    answer: () => HANG,
     attempts: 2,
     succeeds: false,
     words: [

@@ -11,7 +11,8 @@ import {
   type FakeRunner,
   type RegistryOptions
 } from '../harness/runner-registry.ts'
-import { expectNoLeak, INPUT_TOKEN, startTestSimulator } from '../harness/raw-server.ts'
+import { expectNoLeak } from '../harness/runner-log.ts'
+import { INPUT_TOKEN, startTestSimulator } from '../harness/test-servers.ts'
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')
 

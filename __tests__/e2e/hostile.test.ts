@@ -13,16 +13,9 @@ import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
-import { parseCommand, renderLog } from '../harness/runner-log.ts'
-import {
-  expectMaskedFirst,
-  expectNoLeak,
-  INPUT_TOKEN,
-  mintedToken,
-  startRawServer,
-  startScripted,
-  type ScriptedServer
-} from '../harness/raw-server.ts'
+import { redactCredential, type Simulator } from '../harness/github-simulator.ts'
+import { expectMaskedFirst, expectNoLeak, parseCommand, renderLog } from '../harness/runner-log.ts'
+import { INPUT_TOKEN, mintedToken, startHostile } from '../harness/test-servers.ts'
 
 const DELETE_RUNNER = join(REPO_ROOT, 'delete-runner')
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }
@@ -67,7 +60,7 @@ function deleteRunner(
   })
 }
 
-const requests = (server: ScriptedServer) => server.seen.map((s) => `${s.method} ${s.url}`)
+const requests = (server: Simulator) => server.requests.map((s) => `${s.method} ${s.url}`)
 
 /** A runner as GitHub lists it; `id` is raw JSON text, so that any number can be sent. */
 function runnerJson(id: string | number, name: string, status = 'offline'): string {
@@ -133,14 +126,14 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'a 409 on page 2 fails the step (GitHub’s paginator would end the list there)',
     async () => {
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         n === 1
           ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
           : githubError(res, 409, 'Conflict')
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'GET'])
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
       expect(run.log).toContain('GitHub answered 409: "Conflict"')
     },
     TEST_LIMIT_MS
@@ -149,7 +142,7 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'an error status on page 2 names page 2',
     async () => {
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         n === 1
           ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
           : githubError(res, 409, 'Conflict')
@@ -164,14 +157,14 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'a bad runner on page 2 fails the step, though page 1 holds the runner named',
     async () => {
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         n === 1
           ? listPage(res, [runnerJson(1, 'spot-1')], 2, `${api.url}${LIST_PATH}?page=2`)
           : listPage(res, [runnerJson('1.5', 'spot-2')], 2)
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'GET'])
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
       expect(run.log).toContain('page 2 of the runner list')
     },
     TEST_LIMIT_MS
@@ -180,12 +173,12 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it.each(['<http://[::1>; rel="next"', '<http://a b/>; rel="next"'])(
     'a next link that is no URL (%s) fails naming the page, not with a JavaScript message',
     async (link) => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(200, { ...JSON_TYPE, link }).end('{"total_count":150,"runners":[]}')
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).not.toMatch(/^Error: Invalid URL$/m)
       expect(run.log).toContain('page 1 of the runner list')
     },
@@ -202,7 +195,7 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   ])(
     'page 1 being %s fails, naming the page and never echoing it',
     async (_, headers, body) => {
-      const api = await startScripted((req, res) => res.writeHead(200, headers).end(body))
+      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
       const run = await deleteRunner(api.url)
       expectFailed(run)
       expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
@@ -219,10 +212,10 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   ])(
     'a list that is %s is never echoed, nor a JavaScript message about it',
     async (_, headers, body) => {
-      const api = await startScripted((req, res) => res.writeHead(200, headers).end(body))
+      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('page 1 of the runner list')
       expect(run.log).not.toContain('SERVER-PAGE-MARKER')
       expect(run.log).not.toMatch(/Cannot use 'in' operator|Unexpected token|is not valid JSON/)
@@ -233,12 +226,12 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'a next link back to the same page fails as a repeat, after one request',
     async () => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         listPage(res, [runnerJson(1, 'spot-1')], 1, `${api.url}${req.url}`)
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('links to a page already read')
     },
     TEST_LIMIT_MS
@@ -248,12 +241,12 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
     'a next link back to the same page fails as a repeat even when it holds `:name`',
     async () => {
       const link = `${LIST_PATH}?page=2&q=::warning::x`
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         listPage(res, [], 10_000_000, `${api.url}${link}`)
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen.length).toBeLessThanOrEqual(3)
+      expect(api.requests.length).toBeLessThanOrEqual(3)
       expect(run.log).toContain('links to a page already read')
     },
     TEST_LIMIT_MS
@@ -262,7 +255,7 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'a list that claims more pages than its total_count allows stops and fails',
     async () => {
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         listPage(
           res,
           n === 1 ? [runnerJson(1, 'spot-1')] : [],
@@ -272,8 +265,8 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen.length).toBeLessThanOrEqual(3)
-      expect(api.seen.every((s) => s.method === 'GET')).toBe(true)
+      expect(api.requests.length).toBeLessThanOrEqual(3)
+      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
       expect(run.log).toContain('links to more pages than its total_count of 1 runners allows')
     },
     TEST_LIMIT_MS
@@ -282,13 +275,13 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it(
     'a list that claims ten million runners is read 100 pages deep at most',
     async () => {
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         listPage(res, [], 10_000_000, `${api.url}${LIST_PATH}?page=${n + 1}`)
       )
       const run = await deleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
       expectFailed(run, { boundMs: 15_000 })
-      expect(api.seen).toHaveLength(100)
-      expect(api.seen.every((s) => s.method === 'GET')).toBe(true)
+      expect(api.requests).toHaveLength(100)
+      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
       expect(run.log).toContain('at most 100')
     },
     TEST_LIMIT_MS
@@ -297,7 +290,7 @@ describe('delete-runner refuses a runner list that is not whole and well-formed,
   it.each(['1.5', '-1', '0', '1e400', '9007199254740993.0', '9007199254740993', '"7"'])(
     'a runner id of %s is refused, and nothing is deleted',
     async (id) => {
-      const api = await startScripted((req, res) => listPage(res, [runnerJson(id, 'spot-1')], 1))
+      const api = await startHostile((req, res) => listPage(res, [runnerJson(id, 'spot-1')], 1))
       const run = await deleteRunner(api.url)
       expectFailed(run)
       expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
@@ -319,7 +312,7 @@ describe('nothing the server sends becomes a workflow command', () => {
   it.each(INJECTIONS.flatMap((tail) => ['name', 'status'].map((field) => [field, tail])))(
     'a runner %s ending in %j fails the listing and injects nothing',
     async (field, tail) => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         listPage(
           res,
           [
@@ -332,7 +325,7 @@ describe('nothing the server sends becomes a workflow command', () => {
       )
       const run = await deleteRunner(api.url)
       expectFailed(run)
-      expect(api.seen.map((s) => s.method)).toEqual(['GET'])
+      expect(api.requests.map((s) => s.method)).toEqual(['GET'])
       expect(run.log).toContain('page 1 of the runner list')
     },
     TEST_LIMIT_MS
@@ -345,7 +338,7 @@ describe('nothing the server sends becomes a workflow command', () => {
         'spot-::warning::INJECTED ##[error]INJECTED',
         'spot-<img src=x onerror=alert(1)> [link](https://evil.invalid) **bold** | `code` @team'
       ]
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         req.method === 'GET'
           ? listPage(
               res,
@@ -378,7 +371,7 @@ describe('nothing the server sends becomes a workflow command', () => {
   it(
     'the runners output holds nothing that a later step printing it would make a command',
     async () => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         req.method === 'GET'
           ? listPage(res, [runnerJson(1, 'spot-##[warning]INJECTED')], 1)
           : res.writeHead(204).end()
@@ -401,12 +394,12 @@ describe('nothing the server sends becomes a workflow command', () => {
   ])(
     'GitHub’s error message with line breaks and commands is quoted inert by %s',
     async (_, action) => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         githubError(res, 403, `Forbidden${INJECTIONS.join('')}\n::set-output name=deleted::true`)
       )
       const run = await action(api.url)
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('GitHub answered 403: "Forbidden')
     },
     TEST_LIMIT_MS
@@ -419,10 +412,10 @@ describe('nothing the server sends becomes a workflow command', () => {
     'a %s error message ends in a bounded error line',
     async (_, size, words) => {
       const message = 'M'.repeat(size)
-      const api = await startScripted((req, res) => githubError(res, 403, message))
+      const api = await startHostile((req, res) => githubError(res, 403, message))
       const run = await deleteRunner(api.url)
       expectFailed(run, { boundMs: 15_000 })
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain(words)
       expect(errorLine(run).length).toBeLessThan(2_000)
       expect(run.stdout.length).toBeLessThan(20_000)
@@ -433,7 +426,7 @@ describe('nothing the server sends becomes a workflow command', () => {
 
 describe('the minted token is masked whole, first, and refused unless it is one line of printable ASCII', () => {
   const answerToken = (token: string) =>
-    startScripted((req, res) =>
+    startHostile((req, res) =>
       res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
     )
 
@@ -444,8 +437,8 @@ describe('the minted token is masked whole, first, and refused unless it is one 
       const api = await answerToken(token)
       const run = await mint(api.url)
       expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expect(api.seen).toHaveLength(1)
-      expectMaskedFirst(run, token)
+      expect(api.requests).toHaveLength(1)
+      expectMaskedFirst(run, [token])
       expect(run.log).toContain('Minting a runner remove token for repository octo-org/hello-world')
       expect(run.log).toContain("has a 'token' that is not 1 to 1024 printable ASCII characters")
     },
@@ -482,14 +475,14 @@ describe('the minted token is masked whole, first, and refused unless it is one 
     'an expires_at of 2030-02-31T00:00:00Z is refused, the token masked',
     async () => {
       const token = mintedToken()
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res
           .writeHead(201, JSON_TYPE)
           .end(JSON.stringify({ token, expires_at: '2030-02-31T00:00:00Z' }))
       )
       const run = await mint(api.url)
       expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expectMaskedFirst(run, token)
+      expectMaskedFirst(run, [token])
       expect(run.log).toContain("has an 'expires_at' that is not an ISO 8601 time")
     },
     TEST_LIMIT_MS
@@ -499,12 +492,12 @@ describe('the minted token is masked whole, first, and refused unless it is one 
     'a 302 without Location is never a mint, whatever its body',
     async () => {
       const token = mintedToken()
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(302, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
       )
       const run = await mint(api.url, { retries: '3' })
       expectFailed(run, { secrets: [INPUT_TOKEN, token] })
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('answered 302 (a redirect) without saying where to')
     },
     TEST_LIMIT_MS
@@ -514,7 +507,7 @@ describe('the minted token is masked whole, first, and refused unless it is one 
     'a 300 holding a token is refused (and its token masked)',
     async () => {
       const token = mintedToken()
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(300, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
       )
       const run = await mint(api.url)
@@ -533,7 +526,7 @@ describe('the input token', () => {
   ])(
     'with %s is refused before any request, naming token',
     async (_, token) => {
-      const api = await startScripted((req, res) => githubError(res, 401, 'Bad credentials'))
+      const api = await startHostile((req, res) => githubError(res, 401, 'Bad credentials'))
       const run = await mint(api.url, { token })
       expectFailed(run, { secrets: [token, INPUT_TOKEN], masks: [token] })
       expect(api.connections).toBe(0)
@@ -556,13 +549,13 @@ describe('the input token', () => {
   ])(
     'with a quote and a backslash, echoed %s in GitHub’s error message, never shows',
     async (_, echo) => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         githubError(res, 401, `Bad credentials: ${echo} (${echo})`)
       )
       const run = await mint(api.url, { token: QUOTED_TOKEN })
       expectFailed(run, { secrets: [QUOTED_TOKEN], masks: [QUOTED_TOKEN] })
-      expect(api.seen).toHaveLength(1)
-      expect(api.seen[0]?.authorization).toBe(`token ${QUOTED_TOKEN}`)
+      expect(api.requests).toHaveLength(1)
+      expect(api.requests[0]?.headers.authorization).toBe(redactCredential(`token ${QUOTED_TOKEN}`))
       // A base64 echo keeps what encodes the text around the token.
       expect(run.log).toMatch(/GitHub answered 401: "Bad credentials: \S*\*\*\*/)
     },
@@ -574,7 +567,7 @@ describe('the input token', () => {
     async () => {
       const secretQuery = `token=${INPUT_TOKEN}&b64=${base64(INPUT_TOKEN)}&enc=${encodeURIComponent(JSON.stringify(INPUT_TOKEN))}`
       let page2 = 0
-      const api = await startScripted((req, res) => {
+      const api = await startHostile((req, res) => {
         if (req.method === 'DELETE') return void res.writeHead(204).end()
         if (!req.url?.includes('page=2')) {
           return listPage(res, [], 1, `${api.url}${LIST_PATH}?page=2&${secretQuery}`)
@@ -586,14 +579,14 @@ describe('the input token', () => {
       const run = await deleteRunner(api.url, { retries: '1' }, { RUNNER_DEBUG: '1' })
       expect(run.timedOut).toBe(false)
       expect(run.exitCode).toBe(0)
-      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'DELETE'])
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'DELETE'])
       expect(run.log).toContain('Attempt 1 of 2 failed (502); retrying in')
       expect(run.log).toContain('##[debug]GET http://127.0.0.1:')
       // Only the list's paging parameters are taken from a link: the rest is never sent.
       expect(run.log).toMatch(
         /##\[debug\]GET http:\/\/127\.0\.0\.1:\d+\/orgs\/octo-org\/actions\/runners\?page=2: sending/
       )
-      expect(api.seen[1]?.url).toBe(`${LIST_PATH}?page=2`)
+      expect(api.requests[1]?.url).toBe(`${LIST_PATH}?page=2`)
       expectOwnCommandsOnly(run)
       expectNoLeak(run, [INPUT_TOKEN])
     },
@@ -608,12 +601,12 @@ describe('diagnoses that are right', () => {
   ])(
     'an HTML 404 at a GHES-looking api-url without /api/v3 (%s) says something else answered, and suggests /api/v3',
     async (_, action, request) => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not Found</html>')
       )
       const run = await action(api.url, { org: 'octo-org' })
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain(request)
       expect(run.log).toContain(
         "Something other than GitHub's REST API answered 404 with text/html"
@@ -627,13 +620,13 @@ describe('diagnoses that are right', () => {
   it(
     'a cross-origin redirect says so, not that the token is invalid',
     async () => {
-      const elsewhere = await startScripted((req, res) => githubError(res, 401, 'Bad credentials'))
-      const api = await startScripted((req, res) =>
+      const elsewhere = await startHostile((req, res) => githubError(res, 401, 'Bad credentials'))
+      const api = await startHostile((req, res) =>
         res.writeHead(302, { location: `${elsewhere.url}${MINT_PATH}` }).end()
       )
       const run = await mint(api.url, { retries: '3' })
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(elsewhere.connections).toBe(0)
       expect(run.log).toContain(`a 302 redirect pointed to ${elsewhere.url}, outside 'api-url'`)
       expect(run.log).not.toContain('401')
@@ -645,14 +638,14 @@ describe('diagnoses that are right', () => {
   it(
     'a 429 asking to wait 120 s fails at once, saying GitHub asked to wait 120 s',
     async () => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res
           .writeHead(429, { ...JSON_TYPE, 'retry-after': '120' })
           .end(JSON.stringify({ message: 'Too Many Requests' }))
       )
       const run = await mint(api.url, { retries: '3' })
       expectFailed(run)
-      expect(api.seen).toHaveLength(1)
+      expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('GitHub asked to wait 120 s')
       expect(run.log).not.toContain('Attempt 1 of')
       expect(run.log).not.toContain('This needs')
@@ -663,12 +656,12 @@ describe('diagnoses that are right', () => {
   it(
     'a redirect loop on the runner list fails without retrying, and deletes nothing',
     async () => {
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(302, { location: req.url ?? '/' }).end()
       )
       const run = await deleteRunner(api.url, { retries: '3' })
       expectFailed(run)
-      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'GET'])
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'GET'])
       expect(run.log).toContain('redirected more than 3 times in a row')
       expect(run.log).not.toContain('Attempt 1 of')
     },
@@ -725,9 +718,11 @@ describe('network failures that will not pass fail at once, with their fix', () 
   it(
     'an answer header with a character HTTP does not allow fails at once, with no advice to raise retries',
     async () => {
-      const server = await startRawServer(
-        'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
-          'Content-Length: 2\r\n\r\n{}'
+      const server = await startHostile((_, res) =>
+        res.socket?.end(
+          'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
+            'Content-Length: 2\r\n\r\n{}'
+        )
       )
       const run = await mint(server.url, { retries: '3' })
       expectFailed(run)
@@ -783,11 +778,11 @@ describe('network failures that will not pass fail at once, with their fix', () 
       'fails at once and says to set NODE_EXTRA_CA_CERTS',
       async () => {
         if (!tls) return
-        const api = await startScripted((req, res) => githubError(res, 500, 'unreachable'), tls)
+        const api = await startHostile((req, res) => githubError(res, 500, 'unreachable'), tls)
         const run = await mint(api.url, { retries: '3' })
         expectFailed(run)
         expect(api.connections).toBe(1)
-        expect(api.seen).toEqual([])
+        expect(api.requests).toEqual([])
         expect(run.log).toContain('NODE_EXTRA_CA_CERTS')
         expect(run.log).not.toContain('Attempt 1 of')
       },
@@ -799,7 +794,7 @@ describe('network failures that will not pass fail at once, with their fix', () 
       async () => {
         if (!tls) return
         const token = mintedToken()
-        const api = await startScripted(
+        const api = await startHostile(
           (req, res) =>
             res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT })),
           tls
@@ -832,7 +827,7 @@ describe('smaller', () => {
     'a plain-http api-url on 127.0.0.1 gets no warning',
     async () => {
       const token = mintedToken()
-      const api = await startScripted((req, res) =>
+      const api = await startHostile((req, res) =>
         res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
       )
       const run = await mint(api.url)
@@ -847,7 +842,7 @@ describe('smaller', () => {
   it(
     'a runner-name of 65 characters is refused before any request',
     async () => {
-      const api = await startScripted((req, res) => listPage(res, [], 0))
+      const api = await startHostile((req, res) => listPage(res, [], 0))
       const run = await deleteRunner(api.url, { 'runner-name': 'r'.repeat(65) })
       expectFailed(run)
       expect(api.connections).toBe(0)

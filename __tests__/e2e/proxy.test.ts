@@ -8,16 +8,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Simulator } from '../harness/github-simulator.ts'
 import { runAction } from '../harness/run-action.ts'
+import { expectNoLeak } from '../harness/runner-log.ts'
 import {
-  expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
   startProxy,
   startTestSimulator,
-  type LoopbackProxy
-} from '../harness/raw-server.ts'
+  type Proxy
+} from '../harness/test-servers.ts'
 
-let proxy: LoopbackProxy | undefined
+let proxy: Proxy | undefined
 afterEach(async () => {
   await proxy?.close()
   proxy = undefined

@@ -8,17 +8,9 @@ import type { ServerResponse } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
-import {
-  closeAfterTest,
-  expectMaskedFirst,
-  expectNoLeak,
-  INPUT_TOKEN,
-  mintedToken,
-  startProxy,
-  startRawServer,
-  startScripted,
-  type LoopbackProxy
-} from '../harness/raw-server.ts'
+import { expectMaskedFirst, expectNoLeak } from '../harness/runner-log.ts'
+import { redactCredential } from '../harness/github-simulator.ts'
+import { INPUT_TOKEN, mintedToken, startHostile, startProxy } from '../harness/test-servers.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -57,13 +49,13 @@ function expectFailedWithoutOutputs(result: ActionRun): void {
 
 describe('every request stays on api-url', () => {
   it('a redirect to another port is not followed: nothing reaches it, and the error names only its origin', async () => {
-    const elsewhere = await startScripted((_, res) => res.writeHead(200).end('{}'))
-    const api = await startScripted((_, res) =>
+    const elsewhere = await startHostile((_, res) => res.writeHead(200).end('{}'))
+    const api = await startHostile((_, res) =>
       res.writeHead(307, { location: `${elsewhere.url}/steal?token=here` }).end()
     )
     const result = await run(api.url)
     expectFailedWithoutOutputs(result)
-    expect(elsewhere.seen).toEqual([])
+    expect(elsewhere.requests).toEqual([])
     expect(result.log).toContain(
       `a 307 redirect pointed to ${elsewhere.url}, outside 'api-url' (${api.url}); nothing was sent there`
     )
@@ -73,10 +65,10 @@ describe('every request stays on api-url', () => {
   }, 40_000)
 
   it('a next-page link to another port is not followed, and delete-runner deletes nothing', async () => {
-    const elsewhere = await startScripted((_, res) =>
+    const elsewhere = await startHostile((_, res) =>
       res.writeHead(200, JSON_HEADERS).end('{"total_count":0,"runners":[]}')
     )
-    const api = await startScripted((_, res) =>
+    const api = await startHostile((_, res) =>
       res
         .writeHead(200, {
           ...JSON_HEADERS,
@@ -96,8 +88,8 @@ describe('every request stays on api-url', () => {
       join(REPO_ROOT, 'delete-runner')
     )
     expectFailedWithoutOutputs(result)
-    expect(elsewhere.seen).toEqual([])
-    expect(api.seen.map((s) => s.method)).toEqual(['GET'])
+    expect(elsewhere.requests).toEqual([])
+    expect(api.requests.map((s) => s.method)).toEqual(['GET'])
     expect(result.log).toContain(`pointed to ${elsewhere.url}, outside 'api-url'`)
     expect(result.log).not.toContain('x=secret')
     expectNoLeak(result, [INPUT_TOKEN])
@@ -107,7 +99,7 @@ describe('every request stays on api-url', () => {
     'a same-origin %i on the POST is repeated as the same POST',
     async (status) => {
       const token = mintedToken()
-      const api = await startScripted((req, res, n) =>
+      const api = await startHostile((req, res, n) =>
         n === 1
           ? res.writeHead(status, { location: `/moved${MINT_PATH}` }).end()
           : mintAnswer(res, token)
@@ -115,32 +107,30 @@ describe('every request stays on api-url', () => {
       const result = await run(api.url)
       expect(result.exitCode).toBe(0)
       expect(result.outputs.token).toBe(token)
-      expect(api.seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      expect(api.requests.map((s) => `${s.method} ${s.url}`)).toEqual([
         `POST ${MINT_PATH}`,
         `POST /moved${MINT_PATH}`
       ])
-      expect(api.seen[1]?.authorization).toBe(api.seen[0]?.authorization)
-      expect(api.seen[1]?.authorization).toBe(`token ${INPUT_TOKEN}`)
+      expect(api.requests[1]?.headers.authorization).toBe(api.requests[0]?.headers.authorization)
+      expect(api.requests[1]?.headers.authorization).toBe(redactCredential(`token ${INPUT_TOKEN}`))
       expectNoLeak(result, [INPUT_TOKEN, token])
     },
     40_000
   )
 
   it('a 303 that would turn the POST into a GET is refused', async () => {
-    const api = await startScripted((_, res) =>
-      res.writeHead(303, { location: '/elsewhere' }).end()
-    )
+    const api = await startHostile((_, res) => res.writeHead(303, { location: '/elsewhere' }).end())
     const result = await run(api.url)
     expectFailedWithoutOutputs(result)
-    expect(api.seen).toHaveLength(1)
+    expect(api.requests).toHaveLength(1)
     expect(result.log).toContain('303, which asks for a GET elsewhere; not followed')
   }, 40_000)
 
   it('a redirect loop stops after a few hops, without retrying', async () => {
-    const api = await startScripted((_, res) => res.writeHead(302, { location: MINT_PATH }).end())
+    const api = await startHostile((_, res) => res.writeHead(302, { location: MINT_PATH }).end())
     const result = await run(api.url, { retries: '3' })
     expectFailedWithoutOutputs(result)
-    expect(api.seen).toHaveLength(4)
+    expect(api.requests).toHaveLength(4)
     expect(result.log).toContain('redirected more than 3 times in a row')
     expect(result.log).not.toContain('Attempt 1 of')
   }, 40_000)
@@ -149,7 +139,7 @@ describe('every request stays on api-url', () => {
 describe('bounded answers', () => {
   it('an answer of tens of MiB is abandoned, not read into memory', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 'a')
-    const api = await startScripted((_, res) => {
+    const api = await startHostile((_, res) => {
       res.writeHead(201, JSON_HEADERS)
       let sent = 0
       const more = (): void => {
@@ -168,11 +158,10 @@ describe('bounded answers', () => {
   it('a gzip bomb through the proxy is refused at its decoded size', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '))
     expect(bomb.length).toBeLessThan(1024 * 1024)
-    const api = await startScripted((_, res) =>
+    const api = await startHostile((_, res) =>
       res.writeHead(201, { ...JSON_HEADERS, 'content-encoding': 'gzip' }).end(bomb)
     )
-    const proxy: LoopbackProxy = await startProxy(Number(new URL(api.url).port))
-    closeAfterTest(proxy)
+    const proxy = await startProxy(api.port)
     const result = await run('http://api.github.test', {}, { HTTP_PROXY: proxy.url })
     expectFailedWithoutOutputs(result)
     expect(proxy.seen.length).toBeGreaterThan(0)
@@ -182,7 +171,7 @@ describe('bounded answers', () => {
 
 describe('bounded time', () => {
   it('a proxy that accepts and never answers: the process ends within the time-out plus a few seconds', async () => {
-    const proxy = await startRawServer()
+    const proxy = await startProxy()
     const result = await run('http://api.github.test', { timeout: '2' }, { HTTP_PROXY: proxy.url })
     expectFailedWithoutOutputs(result)
     expect(proxy.connections).toBeGreaterThan(0)
@@ -191,7 +180,7 @@ describe('bounded time', () => {
   }, 40_000)
 
   it('a server that never answers: the process ends within the time-out plus a few seconds', async () => {
-    const server = await startRawServer()
+    const server = await startHostile(() => undefined)
     const result = await run(server.url, { timeout: '2' })
     expectFailedWithoutOutputs(result)
     expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")
@@ -207,7 +196,7 @@ describe('one logger', () => {
     'headers that echo the minted token show it nowhere before its mask (%s mode)',
     async (_, env) => {
       const token = mintedToken()
-      const api = await startScripted((_, res) =>
+      const api = await startHostile((_, res) =>
         mintAnswer(res, token, {
           deprecation: `@${token}`,
           sunset: token,
@@ -220,7 +209,7 @@ describe('one logger', () => {
       expect(result.exitCode).toBe(0)
       expect(result.outputs.token).toBe(token)
       expect(result.stderr).toBe('')
-      expectMaskedFirst(result, token)
+      expectMaskedFirst(result, [token])
       expectNoLeak(result, [INPUT_TOKEN, token])
     },
     40_000
