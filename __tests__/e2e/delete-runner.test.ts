@@ -1,6 +1,8 @@
 /**
- * The bundled delete-runner sub-action, run as a runner runs it, against the simulator (held to
- * GitHub's description of the list and delete operations of all three scopes).
+ * delete-runner end to end: the bundled sub-action, run as a runner runs it, against the simulator
+ * (held to GitHub's description of the list and delete operations of all three scopes) keeping a
+ * registry of runners, for one runner and for fleets (name lists, prefixes, labels, pages, rate
+ * limits); and against hostile runner lists, refused before any DELETE.
  */
 import { join } from 'node:path'
 import { githubError, type Simulator } from '../harness/github-simulator.ts'
@@ -12,7 +14,18 @@ import {
   type RegistryOptions
 } from '../harness/runner-registry.ts'
 import { expectNoLeak } from '../harness/runner-log.ts'
-import { INPUT_TOKEN, startTestSimulator } from '../harness/test-servers.ts'
+import { INPUT_TOKEN, startHostile, startTestSimulator } from '../harness/test-servers.ts'
+import {
+  answerError,
+  expectFailed,
+  JSON_TYPE,
+  LIST_PATH,
+  listPage,
+  requests,
+  runDeleteRunner,
+  runnerJson,
+  TEST_LIMIT_MS
+} from './steps.ts'
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')
 
@@ -247,3 +260,462 @@ it('names the permission when GitHub refuses the listing', async () => {
   )
   expect(run.log).toContain('"Self-hosted runners" organization permission')
 })
+
+function cleanUp(simulator: Simulator, inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction({
+    actionDir: ACTION_DIR,
+    inputs: { token: INPUT_TOKEN, org: 'octo-org', ...inputs },
+    github: { api_url: simulator.url, repository: 'octo-org/hello-world' },
+    timeoutMs: 60_000
+  })
+}
+
+const methods = (simulator: Simulator) => simulator.requests.map((r) => r.method)
+const deletes = (simulator: Simulator) => methods(simulator).filter((m) => m === 'DELETE').length
+const gets = (simulator: Simulator) => methods(simulator).filter((m) => m === 'GET').length
+
+/** 250 runners over three pages: spot-1..spot-250, every tenth online, every fifth labelled gpu. */
+function fleet(): FakeRunner[] {
+  return Array.from({ length: 250 }, (_, i) =>
+    runner(
+      i + 1,
+      `spot-${i + 1}`,
+      (i + 1) % 10 === 0 ? 'online' : 'offline',
+      false,
+      (i + 1) % 5 === 0 ? ['self-hosted', 'Linux', 'GPU'] : ['self-hosted', 'Linux']
+    )
+  )
+}
+
+const entry = (id: number, name: string, deleted: boolean, reason?: string) => ({
+  id,
+  name,
+  status: 'offline',
+  deleted,
+  ...(reason ? { reason } : {})
+})
+
+function expectRefused(
+  run: ActionRun,
+  simulator: Simulator,
+  registry: RunnerRegistry,
+  words: string
+) {
+  expect(run.exitCode).toBe(1)
+  expect(run.outputs).toEqual({})
+  expect(run.log).toContain(words)
+  expect(deletes(simulator)).toBe(0)
+  expect(registry.deleted).toEqual([])
+  expectNoLeak(run, [INPUT_TOKEN])
+}
+
+describe('cleans up a fleet', () => {
+  it('deletes several names across pages, listing every page once, a second apart', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-151\nspot-249' })
+    expect(run.exitCode).toBe(0)
+    expect(gets(simulator)).toBe(3)
+    expect(registry.deleted).toEqual([3, 151, 249])
+    const times = simulator.requests.filter((r) => r.method === 'DELETE').map((r) => r.receivedAt)
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(990)
+    }
+    expect(run.outputs).toEqual({
+      deleted: 'true',
+      'deleted-count': '3',
+      runners: JSON.stringify([
+        entry(3, 'spot-3', true),
+        entry(151, 'spot-151', true),
+        entry(249, 'spot-249', true)
+      ]),
+      'runner-id': '',
+      'runner-status': ''
+    })
+    expect(run.log).toContain('Deleted 2 of 3: spot-151 (id 151)')
+    expect(run.summary).toContain('Deleted 3 of 3 runners chosen in organization octo-org.')
+    expect(run.summary).toContain('<td>spot-249</td><td>249</td><td>offline</td><td>deleted</td>')
+    expectNoLeak(run, [INPUT_TOKEN])
+  }, 60_000)
+
+  it('a name list with one online runner deletes nothing', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-10' })
+    expectRefused(
+      run,
+      simulator,
+      registry,
+      "Runner 'spot-10' (id 10, online) of organization octo-org is online"
+    )
+  }, 60_000)
+
+  it('a missing name with missing-ok true is skipped, and refused with missing-ok false', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-999' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([3])
+    expect(run.log).toContain(
+      "No runner of organization octo-org is named 'spot-999' (250 listed)."
+    )
+    expect(run.outputs['deleted-count']).toBe('1')
+
+    const again = await setUp(fleet())
+    const refused = await cleanUp(again.simulator, {
+      'runner-name': 'spot-3\nspot-999',
+      'missing-ok': 'false'
+    })
+    expectRefused(
+      refused,
+      again.simulator,
+      again.registry,
+      "is named 'spot-999' (250 listed). Check 'runner-name'"
+    )
+  }, 60_000)
+
+  it('a prefix over three pages deletes only the offline runners it matches, skipping online ones', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-24' })
+    // spot-24 and spot-240..spot-249: 11 runners; spot-240 is online.
+    expect(run.exitCode).toBe(0)
+    expect(gets(simulator)).toBe(3)
+    expect(registry.deleted).toEqual([24, 241, 242, 243, 244, 245, 246, 247, 248, 249])
+    expect(run.outputs['deleted-count']).toBe('10')
+    expect(run.log).toContain(
+      "Skipped 1 matching runners that are not offline: 'spot-240' (id 240, online)"
+    )
+    expect(run.summary).toContain('1 matching runners were not offline and were left alone')
+  }, 60_000)
+
+  it('labels select runners that have all of them, case-insensitively', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { labels: 'gpu, LINUX' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([5, 15, 25])
+  }, 60_000)
+
+  it('a prefix and labels together must both match', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-1', labels: 'GPU' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([15])
+  }, 60_000)
+
+  it('more than max-deletions fails before deleting any, saying how many matched', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-1', 'max-deletions': '5' })
+    expectRefused(
+      run,
+      simulator,
+      registry,
+      "runners would be deleted, more than 'max-deletions' (5)"
+    )
+  }, 60_000)
+
+  it('dry-run reports what would be deleted and deletes nothing', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { labels: 'gpu', 'dry-run': 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(deletes(simulator)).toBe(0)
+    expect(registry.deleted).toEqual([])
+    expect(run.outputs).toEqual({
+      deleted: 'false',
+      'deleted-count': '0',
+      runners: JSON.stringify([5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run'))),
+      'runner-id': '',
+      'runner-status': ''
+    })
+    expect(run.summary).toContain(
+      'Dry run: 3 runners of organization octo-org would be deleted; nothing was deleted.'
+    )
+  }, 60_000)
+
+  it('a runner whose deletion keeps failing does not stop the others; the step fails naming it', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30), { failDeletes: [15] })
+    const run = await cleanUp(simulator, { labels: 'gpu', retries: '1' })
+    expect(run.exitCode).toBe(1)
+    expect(registry.deleted).toEqual([5, 25])
+    expect(run.outputs.deleted).toBe('true')
+    expect(run.outputs['deleted-count']).toBe('2')
+    expect(JSON.parse(run.outputs.runners as string)).toEqual([
+      entry(5, 'spot-5', true),
+      entry(15, 'spot-15', false, 'the deletion failed'),
+      entry(25, 'spot-25', true)
+    ])
+    expect(run.log).toContain(
+      'Error: Deleted 2 of 3 runners of organization octo-org; not deleted:'
+    )
+    expect(run.log).toContain(
+      "'spot-15' (id 15, offline): DELETE /orgs/octo-org/actions/runners/15"
+    )
+    expectNoLeak(run, [INPUT_TOKEN])
+  }, 60_000)
+
+  it('a secondary rate limit during deletions is waited out, and every runner is deleted', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 3), { minDeleteGapMs: 1500 })
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-1\nspot-2\nspot-3' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([1, 2, 3])
+    expect(registry.rateLimited).toBeGreaterThan(0)
+    expect(deletes(simulator)).toBe(3 + registry.rateLimited)
+    expect(run.log).toMatch(/Attempt 1 of 4 failed \(403 secondary rate limit\); retrying in/)
+    expect(run.outputs['deleted-count']).toBe('3')
+  }, 60_000)
+
+  it('a rate limit it may not wait out stops the deletions: the rest are not tried, and said so', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 9), { rateLimitAfter: 1 })
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(1)
+    expect(registry.deleted).toEqual([1])
+    expect(deletes(simulator)).toBe(2)
+    expect(run.outputs.deleted).toBe('true')
+    expect(run.outputs['deleted-count']).toBe('1')
+    const runners = JSON.parse(run.outputs.runners as string) as { id: number; reason?: string }[]
+    expect(runners.map((r) => r.reason)).toEqual([
+      undefined,
+      'the deletion failed',
+      ...Array(7).fill('not tried: rate limited')
+    ])
+    expect(run.log).toContain('GitHub asked to wait 600 s, longer than the 60 s this step waits')
+    expect(run.log).toContain('the 7 runners left are not tried')
+    expect(run.log).toContain("'spot-3' (id 3, offline): not tried: rate limited")
+    expect(run.summary).toContain('not tried: rate limited')
+    expectNoLeak(run, [INPUT_TOKEN])
+  }, 60_000)
+
+  it('a runner listed on two pages (the list shifted while read) is deleted once', async () => {
+    const runners = fleet()
+      .slice(0, 150)
+      .map((r): FakeRunner => (r.id === 100 ? { ...r, status: 'offline' } : r))
+    const { registry, simulator } = await setUp(runners, { repeatOnNextPage: 100 })
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-100\nspot-101' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([100, 101])
+    expect(deletes(simulator)).toBe(2)
+  }, 60_000)
+
+  describe('input errors, before any request', () => {
+    it.each([
+      [{}, "Input 'runner-name' is empty and no selector is set"],
+      [
+        { 'runner-name': 'a', 'name-prefix': 'b' },
+        "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+      ],
+      [
+        { 'runner-name': 'a', labels: 'gpu' },
+        "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+      ],
+      [
+        { 'name-prefix': 'spot-', 'only-offline': 'false' },
+        "Input 'only-offline' is false, but a selector"
+      ],
+      [{ 'name-prefix': 'spot-', 'max-deletions': '0' }, 'Input \'max-deletions\' is "0"'],
+      [{ 'name-prefix': 'spot-', 'max-deletions': '1001' }, 'Input \'max-deletions\' is "1001"'],
+      [{ 'name-prefix': 'spot-', 'dry-run': 'maybe' }, 'Input \'dry-run\' is "maybe"'],
+      [{ 'runner-name': 'a\nb\na' }, 'Input \'runner-name\' lists "a" twice'],
+      [{ 'name-prefix': 'x'.repeat(65) }, "Input 'name-prefix' is"],
+      [{ labels: 'gpu,a\u0007b' }, "Input 'labels' has"]
+    ])(
+      '%o',
+      async (inputs, words) => {
+        const { registry, simulator } = await setUp(fleet().slice(0, 3))
+        const run = await cleanUp(simulator, inputs as Record<string, string>)
+        expect(run.exitCode).toBe(1)
+        expect(run.outputs).toEqual({})
+        expect(run.log).toContain(`Error: ${words}`)
+        expect(simulator.requests).toEqual([])
+        expect(registry.deleted).toEqual([])
+      },
+      60_000
+    )
+  })
+})
+
+describe('delete-runner refuses a runner list that is not whole and well-formed, before any DELETE', () => {
+  it(
+    'a 409 on page 2 fails the step (GitHub’s paginator would end the list there)',
+    async () => {
+      const api = await startHostile((req, res, n) =>
+        n === 1
+          ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
+          : answerError(res, 409, 'Conflict')
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
+      expect(run.log).toContain('GitHub answered 409: "Conflict"')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'an error status on page 2 names page 2',
+    async () => {
+      const api = await startHostile((req, res, n) =>
+        n === 1
+          ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
+          : answerError(res, 409, 'Conflict')
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(run.log).toContain('page 2')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a bad runner on page 2 fails the step, though page 1 holds the runner named',
+    async () => {
+      const api = await startHostile((req, res, n) =>
+        n === 1
+          ? listPage(res, [runnerJson(1, 'spot-1')], 2, `${api.url}${LIST_PATH}?page=2`)
+          : listPage(res, [runnerJson('1.5', 'spot-2')], 2)
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
+      expect(run.log).toContain('page 2 of the runner list')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it.each(['<http://[::1>; rel="next"', '<http://a b/>; rel="next"'])(
+    'a next link that is no URL (%s) fails naming the page, not with a JavaScript message',
+    async (link) => {
+      const api = await startHostile((req, res) =>
+        res.writeHead(200, { ...JSON_TYPE, link }).end('{"total_count":150,"runners":[]}')
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests).toHaveLength(1)
+      expect(run.log).not.toMatch(/^Error: Invalid URL$/m)
+      expect(run.log).toContain('page 1 of the runner list')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it.each([
+    ['an empty 200', JSON_TYPE, ''],
+    ['null', JSON_TYPE, 'null'],
+    ['false', JSON_TYPE, 'false'],
+    ['an array', JSON_TYPE, '[]'],
+    ['an object with no runners list', JSON_TYPE, '{"total_count":1}'],
+    ['an HTML page', { 'content-type': 'text/html' }, '<html>SERVER-PAGE-MARKER</html>']
+  ])(
+    'page 1 being %s fails, naming the page and never echoing it',
+    async (_, headers, body) => {
+      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
+      expect(run.log).toContain('page 1 of the runner list')
+      expect(run.log).not.toContain('SERVER-PAGE-MARKER')
+      expect(run.log).not.toContain('0 listed')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it.each([
+    ['JSON-typed text that is not JSON', JSON_TYPE, '<html>SERVER-PAGE-MARKER runners</html>'],
+    ['plain text', { 'content-type': 'text/plain' }, 'total_count runners SERVER-PAGE-MARKER']
+  ])(
+    'a list that is %s is never echoed, nor a JavaScript message about it',
+    async (_, headers, body) => {
+      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests).toHaveLength(1)
+      expect(run.log).toContain('page 1 of the runner list')
+      expect(run.log).not.toContain('SERVER-PAGE-MARKER')
+      expect(run.log).not.toMatch(/Cannot use 'in' operator|Unexpected token|is not valid JSON/)
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a next link back to the same page fails as a repeat, after one request',
+    async () => {
+      const api = await startHostile((req, res) =>
+        listPage(res, [runnerJson(1, 'spot-1')], 1, `${api.url}${req.url}`)
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests).toHaveLength(1)
+      expect(run.log).toContain('links to a page already read')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a next link back to the same page fails as a repeat even when it holds `:name`',
+    async () => {
+      const link = `${LIST_PATH}?page=2&q=::warning::x`
+      const api = await startHostile((req, res) =>
+        listPage(res, [], 10_000_000, `${api.url}${link}`)
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests.length).toBeLessThanOrEqual(3)
+      expect(run.log).toContain('links to a page already read')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a list that claims more pages than its total_count allows stops and fails',
+    async () => {
+      const api = await startHostile((req, res, n) =>
+        listPage(
+          res,
+          n === 1 ? [runnerJson(1, 'spot-1')] : [],
+          1,
+          `${api.url}${LIST_PATH}?page=${n + 1}`
+        )
+      )
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(api.requests.length).toBeLessThanOrEqual(3)
+      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
+      expect(run.log).toContain('links to more pages than its total_count of 1 runners allows')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a list that claims ten million runners is read 100 pages deep at most',
+    async () => {
+      const api = await startHostile((req, res, n) =>
+        listPage(res, [], 10_000_000, `${api.url}${LIST_PATH}?page=${n + 1}`)
+      )
+      const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
+      expectFailed(run, { boundMs: 15_000 })
+      expect(api.requests).toHaveLength(100)
+      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
+      expect(run.log).toContain('at most 100')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it.each(['1.5', '-1', '0', '1e400', '9007199254740993.0', '9007199254740993', '"7"'])(
+    'a runner id of %s is refused, and nothing is deleted',
+    async (id) => {
+      const api = await startHostile((req, res) => listPage(res, [runnerJson(id, 'spot-1')], 1))
+      const run = await runDeleteRunner(api.url)
+      expectFailed(run)
+      expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
+      expect(run.log).toContain("whose 'id' is not a positive whole number")
+    },
+    TEST_LIMIT_MS
+  )
+})
+
+it(
+  'a runner-name of 65 characters is refused before any request',
+  async () => {
+    const api = await startHostile((req, res) => listPage(res, [], 0))
+    const run = await runDeleteRunner(api.url, { 'runner-name': 'r'.repeat(65) })
+    expectFailed(run)
+    expect(api.connections).toBe(0)
+    expect(run.log).toContain("Error: Input 'runner-name'")
+    expect(run.log).toContain('at most 64 characters')
+  },
+  TEST_LIMIT_MS
+)

@@ -1,6 +1,8 @@
 /**
- * The committed dist/index.js, run as the runner runs it, against the loopback GitHub API simulator.
+ * remove-token end to end: the committed dist/index.js, run as the runner runs it, against the
+ * simulator (held to GitHub's description), and against hostile answers to the mint.
  */
+import { randomBytes } from 'node:crypto'
 import {
   githubError,
   redactCredential,
@@ -9,9 +11,16 @@ import {
 } from '../harness/github-simulator.ts'
 import { runAction, type ActionRun } from '../harness/run-action.ts'
 import { expectMaskedFirst, expectNoLeak } from '../harness/runner-log.ts'
-import { INPUT_TOKEN, mintedToken, startTestSimulator } from '../harness/test-servers.ts'
+import {
+  INPUT_TOKEN,
+  mintedToken,
+  startHostile,
+  startTestSimulator
+} from '../harness/test-servers.ts'
+import { expectFailed, JSON_TYPE, runMint, TEST_LIMIT_MS } from './steps.ts'
 
 const EXPIRES_AT = '2026-11-21T13:00:00.000+00:00'
+const HOSTILE_EXPIRES_AT = '2030-01-01T00:00:00Z'
 
 let token: string
 
@@ -200,4 +209,98 @@ describe('fails with no outputs when GitHub does not mint', () => {
     expect(run.log).toContain("has no 'expires_at' string")
     expectNoLeak(run, [INPUT_TOKEN, token])
   })
+})
+
+describe('the minted token is masked whole, first, and refused unless it is one line of printable ASCII', () => {
+  const answerToken = (token: string) =>
+    startHostile((req, res) =>
+      res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
+    )
+
+  it(
+    'a token of words is masked as a whole, never word by word',
+    async () => {
+      const token = 'not a token'
+      const api = await answerToken(token)
+      const run = await runMint(api.url)
+      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
+      expect(api.requests).toHaveLength(1)
+      expectMaskedFirst(run, [token])
+      expect(run.log).toContain('Minting a runner remove token for repository octo-org/hello-world')
+      expect(run.log).toContain("has a 'token' that is not 1 to 1024 printable ASCII characters")
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a token of two lines is masked whole and line by line',
+    async () => {
+      const token = 'first-line-of-token\nsecond-line-of-token'
+      const api = await answerToken(token)
+      const run = await runMint(api.url)
+      expectFailed(run, {
+        secrets: [INPUT_TOKEN, token, 'first-line-of-token', 'second-line-of-token'],
+        masks: [INPUT_TOKEN, token, 'first-line-of-token', 'second-line-of-token']
+      })
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a 300 KB token is masked and refused quickly, and never shown',
+    async () => {
+      const token = randomBytes(150_000).toString('hex')
+      const api = await answerToken(token)
+      const run = await runMint(api.url)
+      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
+      expect(run.log).toContain("has a 'token' that is not 1 to 1024 printable ASCII characters")
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'an expires_at of 2030-02-31T00:00:00Z is refused, the token masked',
+    async () => {
+      const token = mintedToken()
+      const api = await startHostile((req, res) =>
+        res
+          .writeHead(201, JSON_TYPE)
+          .end(JSON.stringify({ token, expires_at: '2030-02-31T00:00:00Z' }))
+      )
+      const run = await runMint(api.url)
+      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
+      expectMaskedFirst(run, [token])
+      expect(run.log).toContain("has an 'expires_at' that is not an ISO 8601 time")
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a 302 without Location is never a mint, whatever its body',
+    async () => {
+      const token = mintedToken()
+      const api = await startHostile((req, res) =>
+        res.writeHead(302, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
+      )
+      const run = await runMint(api.url, { retries: '3' })
+      expectFailed(run, { secrets: [INPUT_TOKEN, token] })
+      expect(api.requests).toHaveLength(1)
+      expect(run.log).toContain('answered 302 (a redirect) without saying where to')
+    },
+    TEST_LIMIT_MS
+  )
+
+  it(
+    'a 300 holding a token is refused (and its token masked)',
+    async () => {
+      const token = mintedToken()
+      const api = await startHostile((req, res) =>
+        res.writeHead(300, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
+      )
+      const run = await runMint(api.url)
+      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
+      expect(run.log).toContain('is not the 201 GitHub documents for a minted token')
+    },
+    TEST_LIMIT_MS
+  )
 })

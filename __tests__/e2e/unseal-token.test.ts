@@ -1,5 +1,5 @@
 /**
- * The sealed hand-off between jobs: dist/index.js with `seal-key` mints and seals against the
+ * unseal-token end to end, with the sealed hand-off between jobs: dist/index.js with `seal-key` mints and seals against the
  * simulator; unseal-token/dist/index.js opens the result in a "later job" (another process with
  * that job's environment). Both run as the runner runs them.
  */
