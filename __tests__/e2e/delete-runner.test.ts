@@ -4,6 +4,7 @@
  * registry of runners, for one runner and for fleets (name lists, prefixes, labels, pages, rate
  * limits); and against hostile runner lists, refused before any DELETE.
  */
+import type { ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { githubError, type Simulator } from '../harness/github-simulator.ts'
 import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
@@ -21,7 +22,6 @@ import {
   JSON_TYPE,
   LIST_PATH,
   listPage,
-  requests,
   runDeleteRunner,
   runnerJson,
   TEST_LIMIT_MS
@@ -529,179 +529,153 @@ describe('cleans up a fleet', () => {
   })
 })
 
+/** A hostile runner list: how it answers list request `n` (from 1) at `url`, on the server `api`. */
+interface BadList {
+  page: (res: ServerResponse, n: number, url: string, api: string) => void
+  /** How many GETs it takes to fail (`[max]`: at most that many); no request is ever a DELETE. */
+  gets: number | [number]
+  words: string[]
+  never?: (string | RegExp)[]
+  inputs?: Record<string, string>
+  boundMs?: number
+}
+
+const one =
+  (runners: string[], total = 1) =>
+  (res: ServerResponse) =>
+    listPage(res, runners, total)
+const plain = (headers: Record<string, string>, body: string) => (res: ServerResponse) =>
+  void res.writeHead(200, headers).end(body)
+const page2 =
+  (second: (res: ServerResponse) => void, total: number): BadList['page'] =>
+  (res, n, url, api) =>
+    n === 1
+      ? listPage(res, [runnerJson(1, 'spot-1')], total, `${api}${LIST_PATH}?page=2`)
+      : second(res)
+const UNECHOED = ['SERVER-PAGE-MARKER', '0 listed']
+const NOT_JSON = [
+  'SERVER-PAGE-MARKER',
+  /Cannot use 'in' operator|Unexpected token|is not valid JSON/
+]
+
+const BAD_LISTS: Record<string, BadList> = {
+  // GitHub's paginator would end the list there.
+  'a 409 on page 2 fails the step, naming page 2': {
+    page: page2((res) => answerError(res, 409, 'Conflict'), 150),
+    gets: 2,
+    words: ['GitHub answered 409: "Conflict"', 'page 2']
+  },
+  'a bad runner on page 2 fails the step, though page 1 holds the runner named': {
+    page: page2(one([runnerJson('1.5', 'spot-2')], 2), 2),
+    gets: 2,
+    words: ['page 2 of the runner list']
+  },
+  ...Object.fromEntries(
+    ['<http://[::1>; rel="next"', '<http://a b/>; rel="next"'].map((link) => [
+      `a next link that is no URL (${link}) fails naming the page, not with a JavaScript message`,
+      {
+        page: plain({ ...JSON_TYPE, link }, '{"total_count":150,"runners":[]}'),
+        gets: 1,
+        words: ['page 1 of the runner list'],
+        never: [/^Error: Invalid URL$/m]
+      }
+    ])
+  ),
+  ...Object.fromEntries(
+    (
+      [
+        ['an empty 200', JSON_TYPE, '', UNECHOED],
+        ['null', JSON_TYPE, 'null', UNECHOED],
+        ['false', JSON_TYPE, 'false', UNECHOED],
+        ['an array', JSON_TYPE, '[]', UNECHOED],
+        ['an object with no runners list', JSON_TYPE, '{"total_count":1}', UNECHOED],
+        [
+          'an HTML page',
+          { 'content-type': 'text/html' },
+          '<html>SERVER-PAGE-MARKER</html>',
+          UNECHOED
+        ],
+        [
+          'JSON-typed text that is not JSON',
+          JSON_TYPE,
+          '<html>SERVER-PAGE-MARKER runners</html>',
+          NOT_JSON
+        ],
+        [
+          'plain text',
+          { 'content-type': 'text/plain' },
+          'total_count runners SERVER-PAGE-MARKER',
+          NOT_JSON
+        ]
+      ] as const
+    ).map(([what, headers, body, never]) => [
+      `page 1 being ${what} fails, naming the page and never echoing it`,
+      {
+        page: plain(headers, body),
+        gets: 1,
+        words: ['page 1 of the runner list'],
+        never: [...never]
+      }
+    ])
+  ),
+  'a next link back to the same page fails as a repeat, after one request': {
+    page: (res, n, url, api) => listPage(res, [runnerJson(1, 'spot-1')], 1, `${api}${url}`),
+    gets: 1,
+    words: ['links to a page already read']
+  },
+  'a next link back to the same page fails as a repeat even when it holds `:name`': {
+    page: (res, n, url, api) =>
+      listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=2&q=::warning::x`),
+    gets: [3],
+    words: ['links to a page already read']
+  },
+  'a list that claims more pages than its total_count allows stops and fails': {
+    page: (res, n, url, api) =>
+      listPage(
+        res,
+        n === 1 ? [runnerJson(1, 'spot-1')] : [],
+        1,
+        `${api}${LIST_PATH}?page=${n + 1}`
+      ),
+    gets: [3],
+    words: ['links to more pages than its total_count of 1 runners allows']
+  },
+  'a list that claims ten million runners is read 100 pages deep at most': {
+    page: (res, n, url, api) => listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=${n + 1}`),
+    inputs: { 'runner-name': '', 'name-prefix': 'spot-' },
+    boundMs: 15_000,
+    gets: 100,
+    words: ['at most 100']
+  },
+  ...Object.fromEntries(
+    ['1.5', '-1', '0', '1e400', '9007199254740993.0', '9007199254740993', '"7"'].map((id) => [
+      `a runner id of ${id} is refused, and nothing is deleted`,
+      {
+        page: one([runnerJson(id, 'spot-1')]),
+        gets: 1,
+        words: ["whose 'id' is not a positive whole number"]
+      }
+    ])
+  )
+}
+
 describe('delete-runner refuses a runner list that is not whole and well-formed, before any DELETE', () => {
-  it(
-    'a 409 on page 2 fails the step (GitHub’s paginator would end the list there)',
-    async () => {
-      const api = await startHostile((req, res, n) =>
-        n === 1
-          ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
-          : answerError(res, 409, 'Conflict')
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
-      expect(run.log).toContain('GitHub answered 409: "Conflict"')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'an error status on page 2 names page 2',
-    async () => {
-      const api = await startHostile((req, res, n) =>
-        n === 1
-          ? listPage(res, [runnerJson(1, 'spot-1')], 150, `${api.url}${LIST_PATH}?page=2`)
-          : answerError(res, 409, 'Conflict')
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(run.log).toContain('page 2')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a bad runner on page 2 fails the step, though page 1 holds the runner named',
-    async () => {
-      const api = await startHostile((req, res, n) =>
-        n === 1
-          ? listPage(res, [runnerJson(1, 'spot-1')], 2, `${api.url}${LIST_PATH}?page=2`)
-          : listPage(res, [runnerJson('1.5', 'spot-2')], 2)
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET'])
-      expect(run.log).toContain('page 2 of the runner list')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it.each(['<http://[::1>; rel="next"', '<http://a b/>; rel="next"'])(
-    'a next link that is no URL (%s) fails naming the page, not with a JavaScript message',
-    async (link) => {
-      const api = await startHostile((req, res) =>
-        res.writeHead(200, { ...JSON_TYPE, link }).end('{"total_count":150,"runners":[]}')
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests).toHaveLength(1)
-      expect(run.log).not.toMatch(/^Error: Invalid URL$/m)
-      expect(run.log).toContain('page 1 of the runner list')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it.each([
-    ['an empty 200', JSON_TYPE, ''],
-    ['null', JSON_TYPE, 'null'],
-    ['false', JSON_TYPE, 'false'],
-    ['an array', JSON_TYPE, '[]'],
-    ['an object with no runners list', JSON_TYPE, '{"total_count":1}'],
-    ['an HTML page', { 'content-type': 'text/html' }, '<html>SERVER-PAGE-MARKER</html>']
-  ])(
-    'page 1 being %s fails, naming the page and never echoing it',
-    async (_, headers, body) => {
-      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
-      expect(run.log).toContain('page 1 of the runner list')
-      expect(run.log).not.toContain('SERVER-PAGE-MARKER')
-      expect(run.log).not.toContain('0 listed')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it.each([
-    ['JSON-typed text that is not JSON', JSON_TYPE, '<html>SERVER-PAGE-MARKER runners</html>'],
-    ['plain text', { 'content-type': 'text/plain' }, 'total_count runners SERVER-PAGE-MARKER']
-  ])(
-    'a list that is %s is never echoed, nor a JavaScript message about it',
-    async (_, headers, body) => {
-      const api = await startHostile((req, res) => res.writeHead(200, headers).end(body))
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests).toHaveLength(1)
-      expect(run.log).toContain('page 1 of the runner list')
-      expect(run.log).not.toContain('SERVER-PAGE-MARKER')
-      expect(run.log).not.toMatch(/Cannot use 'in' operator|Unexpected token|is not valid JSON/)
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a next link back to the same page fails as a repeat, after one request',
-    async () => {
-      const api = await startHostile((req, res) =>
-        listPage(res, [runnerJson(1, 'spot-1')], 1, `${api.url}${req.url}`)
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests).toHaveLength(1)
-      expect(run.log).toContain('links to a page already read')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a next link back to the same page fails as a repeat even when it holds `:name`',
-    async () => {
-      const link = `${LIST_PATH}?page=2&q=::warning::x`
-      const api = await startHostile((req, res) =>
-        listPage(res, [], 10_000_000, `${api.url}${link}`)
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests.length).toBeLessThanOrEqual(3)
-      expect(run.log).toContain('links to a page already read')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a list that claims more pages than its total_count allows stops and fails',
-    async () => {
-      const api = await startHostile((req, res, n) =>
-        listPage(
-          res,
-          n === 1 ? [runnerJson(1, 'spot-1')] : [],
-          1,
-          `${api.url}${LIST_PATH}?page=${n + 1}`
-        )
-      )
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(api.requests.length).toBeLessThanOrEqual(3)
+  it.each(Object.entries(BAD_LISTS))(
+    '%s',
+    async (_, bad) => {
+      const api = await startHostile((req, res, n) => bad.page(res, n, req.url, api.url))
+      const run = await runDeleteRunner(api.url, bad.inputs)
+      expectFailed(run, { boundMs: bad.boundMs })
+      const query = bad.inputs ? 'per_page=100' : 'per_page=100&name=spot-1'
+      expect(api.requests[0]?.url).toBe(`${LIST_PATH}?${query}`)
       expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
-      expect(run.log).toContain('links to more pages than its total_count of 1 runners allows')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a list that claims ten million runners is read 100 pages deep at most',
-    async () => {
-      const api = await startHostile((req, res, n) =>
-        listPage(res, [], 10_000_000, `${api.url}${LIST_PATH}?page=${n + 1}`)
-      )
-      const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
-      expectFailed(run, { boundMs: 15_000 })
-      expect(api.requests).toHaveLength(100)
-      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
-      expect(run.log).toContain('at most 100')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it.each(['1.5', '-1', '0', '1e400', '9007199254740993.0', '9007199254740993', '"7"'])(
-    'a runner id of %s is refused, and nothing is deleted',
-    async (id) => {
-      const api = await startHostile((req, res) => listPage(res, [runnerJson(id, 'spot-1')], 1))
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run)
-      expect(requests(api)).toEqual([`GET ${LIST_PATH}?per_page=100&name=spot-1`])
-      expect(run.log).toContain("whose 'id' is not a positive whole number")
+      if (typeof bad.gets === 'number') expect(api.requests).toHaveLength(bad.gets)
+      else expect(api.requests.length).toBeLessThanOrEqual(bad.gets[0])
+      for (const words of bad.words) expect(run.log).toContain(words)
+      for (const never of bad.never ?? []) {
+        if (typeof never === 'string') expect(run.log).not.toContain(never)
+        else expect(run.log).not.toMatch(never)
+      }
     },
     TEST_LIMIT_MS
   )
