@@ -211,95 +211,79 @@ describe('fails with no outputs when GitHub does not mint', () => {
   })
 })
 
+/** A mint answered by hand: `status` (201 unless given) holding `token`, and what must follow. */
+interface BadMint {
+  token: string
+  status?: number
+  expiresAt?: string
+  retries?: string
+  /** What the step must mask besides the input token (the token, or its lines too). */
+  masks: string[]
+  /** The token's mask comes before any line that shows it. */
+  maskedFirst?: boolean
+  words: string[]
+}
+
+const TWO_LINES = 'first-line-of-token\nsecond-line-of-token'
+const HUGE = randomBytes(150_000).toString('hex')
+const NOT_ASCII = "has a 'token' that is not 1 to 1024 printable ASCII characters"
+const BAD_MINTS: Record<string, BadMint> = {
+  'a token of words is masked as a whole, never word by word': {
+    token: 'not a token',
+    masks: ['not a token'],
+    maskedFirst: true,
+    words: ['Minting a runner remove token for repository octo-org/hello-world', NOT_ASCII]
+  },
+  'a token of two lines is masked whole and line by line': {
+    token: TWO_LINES,
+    masks: [TWO_LINES, ...TWO_LINES.split('\n')],
+    words: []
+  },
+  'a 300 KB token is masked and refused quickly, and never shown': {
+    token: HUGE,
+    masks: [HUGE],
+    words: [NOT_ASCII]
+  },
+  'an expires_at of 2030-02-31T00:00:00Z is refused, the token masked': {
+    token: 'AE2EMINTEDTOKENBADEXPIRY00001',
+    expiresAt: '2030-02-31T00:00:00Z',
+    masks: ['AE2EMINTEDTOKENBADEXPIRY00001'],
+    maskedFirst: true,
+    words: ["has an 'expires_at' that is not an ISO 8601 time"]
+  },
+  'a 302 without Location is never a mint, whatever its body': {
+    token: 'AE2EMINTEDTOKENREDIRECTED0001',
+    status: 302,
+    retries: '3',
+    masks: [],
+    words: ['answered 302 (a redirect) without saying where to']
+  },
+  'a 300 holding a token is refused (and its token masked)': {
+    token: 'AE2EMINTEDTOKENMULTIPLE000001',
+    status: 300,
+    masks: ['AE2EMINTEDTOKENMULTIPLE000001'],
+    words: ['is not the 201 GitHub documents for a minted token']
+  }
+}
+
 describe('the minted token is masked whole, first, and refused unless it is one line of printable ASCII', () => {
-  const answerToken = (token: string) =>
-    startHostile((req, res) =>
-      res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
-    )
-
-  it(
-    'a token of words is masked as a whole, never word by word',
-    async () => {
-      const token = 'not a token'
-      const api = await answerToken(token)
-      const run = await runMint(api.url)
-      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expect(api.requests).toHaveLength(1)
-      expectMaskedFirst(run, [token])
-      expect(run.log).toContain('Minting a runner remove token for repository octo-org/hello-world')
-      expect(run.log).toContain("has a 'token' that is not 1 to 1024 printable ASCII characters")
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a token of two lines is masked whole and line by line',
-    async () => {
-      const token = 'first-line-of-token\nsecond-line-of-token'
-      const api = await answerToken(token)
-      const run = await runMint(api.url)
-      expectFailed(run, {
-        secrets: [INPUT_TOKEN, token, 'first-line-of-token', 'second-line-of-token'],
-        masks: [INPUT_TOKEN, token, 'first-line-of-token', 'second-line-of-token']
-      })
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a 300 KB token is masked and refused quickly, and never shown',
-    async () => {
-      const token = randomBytes(150_000).toString('hex')
-      const api = await answerToken(token)
-      const run = await runMint(api.url)
-      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expect(run.log).toContain("has a 'token' that is not 1 to 1024 printable ASCII characters")
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'an expires_at of 2030-02-31T00:00:00Z is refused, the token masked',
-    async () => {
-      const token = mintedToken()
+  it.each(Object.entries(BAD_MINTS))(
+    '%s',
+    async (_, bad) => {
+      const { token, expiresAt = HOSTILE_EXPIRES_AT } = bad
       const api = await startHostile((req, res) =>
         res
-          .writeHead(201, JSON_TYPE)
-          .end(JSON.stringify({ token, expires_at: '2030-02-31T00:00:00Z' }))
+          .writeHead(bad.status ?? 201, JSON_TYPE)
+          .end(JSON.stringify({ token, expires_at: expiresAt }))
       )
-      const run = await runMint(api.url)
-      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expectMaskedFirst(run, [token])
-      expect(run.log).toContain("has an 'expires_at' that is not an ISO 8601 time")
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a 302 without Location is never a mint, whatever its body',
-    async () => {
-      const token = mintedToken()
-      const api = await startHostile((req, res) =>
-        res.writeHead(302, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
-      )
-      const run = await runMint(api.url, { retries: '3' })
-      expectFailed(run, { secrets: [INPUT_TOKEN, token] })
+      const run = await runMint(api.url, bad.retries ? { retries: bad.retries } : {})
+      expectFailed(run, {
+        secrets: [...new Set([INPUT_TOKEN, token, ...bad.masks])],
+        masks: [INPUT_TOKEN, ...bad.masks]
+      })
       expect(api.requests).toHaveLength(1)
-      expect(run.log).toContain('answered 302 (a redirect) without saying where to')
-    },
-    TEST_LIMIT_MS
-  )
-
-  it(
-    'a 300 holding a token is refused (and its token masked)',
-    async () => {
-      const token = mintedToken()
-      const api = await startHostile((req, res) =>
-        res.writeHead(300, JSON_TYPE).end(JSON.stringify({ token, expires_at: HOSTILE_EXPIRES_AT }))
-      )
-      const run = await runMint(api.url)
-      expectFailed(run, { secrets: [INPUT_TOKEN, token], masks: [INPUT_TOKEN, token] })
-      expect(run.log).toContain('is not the 201 GitHub documents for a minted token')
+      if (bad.maskedFirst) expectMaskedFirst(run, [token])
+      for (const words of bad.words) expect(run.log).toContain(words)
     },
     TEST_LIMIT_MS
   )
