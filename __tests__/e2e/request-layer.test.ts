@@ -676,41 +676,34 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
     env?: Record<string, string>
     /** The answer to attempt n (1-based); `token` is this scenario's minted token. */
     answer: (n: number, token: string) => Answer
-    attempts: number
-    succeeds: boolean
+    /** 1 unless given. */
+    attempts?: number
+    /** false unless given. */
+    succeeds?: boolean
     /** Words the log must hold (the error, or the retry lines). */
     words: string[]
     /** Seconds that must pass between the first and the last attempt (a lower bound). */
     waitsAtLeast?: number
-    /** Upper bound for the whole run: timeout x attempts + backoff + rate-limit waits + start-up. */
-    boundS: number
+    /** Upper bound for the run (15 s unless given): timeout x attempts + backoff + waits + start-up. */
+    boundS?: number
   }
 
   const SCENARIOS: Record<string, Scenario> = {
     '400 is not retried': {
       answer: () => error(400, 'Problems parsing JSON'),
-      attempts: 1,
-      succeeds: false,
-      words: ['GitHub answered 400: "Problems parsing JSON"'],
-      boundS: 15
+      words: ['GitHub answered 400: "Problems parsing JSON"']
     },
     '401 says the token is invalid, expired or revoked': {
       answer: () => error(401, 'Bad credentials'),
-      attempts: 1,
-      succeeds: false,
-      words: ['GitHub answered 401: "Bad credentials"', 'invalid, expired or revoked'],
-      boundS: 15
+      words: ['GitHub answered 401: "Bad credentials"', 'invalid, expired or revoked']
     },
     '403 "Must have admin rights" names the permission': {
       answer: () => error(403, 'Must have admin rights to Repository.'),
-      attempts: 1,
-      succeeds: false,
       words: [
         'lacks the permission',
         '"Administration" repository permission',
         'GITHUB_TOKEN never has it'
-      ],
-      boundS: 15
+      ]
     },
     '403 "Resource not accessible by integration" passes on the accepted permissions': {
       inputs: { org: 'octo-org' },
@@ -718,13 +711,10 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
         error(403, 'Resource not accessible by integration', {
           'x-accepted-github-permissions': 'organization_self_hosted_runners=write'
         }),
-      attempts: 1,
-      succeeds: false,
       words: [
         '"Self-hosted runners" organization permission',
         'GitHub accepts these permissions: organization_self_hosted_runners=write'
-      ],
-      boundS: 15
+      ]
     },
     '403 with x-github-sso gives the SSO authorization URL': {
       answer: () =>
@@ -732,39 +722,27 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
           'x-github-sso':
             'required; url=https://github.com/orgs/octo-org/sso?authorization_request=A1'
         }),
-      attempts: 1,
-      succeeds: false,
       words: [
         'authorized for SAML single sign-on',
         'https://github.com/orgs/octo-org/sso?authorization_request=A1'
-      ],
-      boundS: 15
+      ]
     },
     '404 says the repository may be private to the token': {
       answer: () => error(404, 'Not Found', { 'x-github-request-id': 'ABCD:12:34' }),
-      attempts: 1,
-      succeeds: false,
       words: [
         '(request ID ABCD:12:34)',
         'does not exist, or the token cannot see it',
         'private repository'
-      ],
-      boundS: 15
+      ]
     },
     '404 for an enterprise says only classic PATs work': {
       inputs: { enterprise: 'octo-corp' },
       answer: () => error(404, 'Not Found'),
-      attempts: 1,
-      succeeds: false,
-      words: ['only classic PATs can manage enterprise runners', 'manage_runners:enterprise'],
-      boundS: 15
+      words: ['only classic PATs can manage enterprise runners', 'manage_runners:enterprise']
     },
     '422 is not retried': {
       answer: () => error(422, 'Validation Failed'),
-      attempts: 1,
-      succeeds: false,
-      words: ['GitHub answered 422: "Validation Failed"'],
-      boundS: 15
+      words: ['GitHub answered 422: "Validation Failed"']
     },
     '500 then success': {
       answer: (n, token) => (n === 1 ? error(500, 'Server Error') : minted(token)),
@@ -785,17 +763,13 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
       inputs: { retries: '2' },
       answer: () => error(502, 'Bad Gateway'),
       attempts: 3,
-      succeeds: false,
       words: ['failed after 3 attempts over', 'GitHub answered 502', 'server error'],
       boundS: 20
     },
     'retries 0 makes one attempt': {
       inputs: { retries: '0' },
       answer: () => error(503, 'Unavailable'),
-      attempts: 1,
-      succeeds: false,
-      words: ['GitHub answered 503'],
-      boundS: 15
+      words: ['GitHub answered 503']
     },
     '429 secondary rate limit honours retry-after': {
       answer: (n, token) =>
@@ -819,7 +793,6 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
       inputs: { retries: '1' },
       answer: () => error(429, SECONDARY, { 'retry-after': '1' }),
       attempts: 2,
-      succeeds: false,
       words: ['failed after 2 attempts', 'secondary rate limit refused it', 'max-parallel'],
       boundS: 20
     },
@@ -852,10 +825,7 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
           'x-ratelimit-remaining': '0',
           'x-ratelimit-reset': resetIn(3600)
         }),
-      attempts: 1,
-      succeeds: false,
-      words: ["The token's rate limit is used up; it resets at", 'in 60 min'],
-      boundS: 15
+      words: ["The token's rate limit is used up; it resets at", 'in 60 min']
     },
     'a connection reset is retried': {
       answer: (n, token) => (n === 1 ? RESET : minted(token)),
@@ -868,7 +838,6 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
       inputs: { retries: '1' },
       answer: () => RESET,
       attempts: 2,
-      succeeds: false,
       words: [
         'failed after 2 attempts',
         'the connection failed before GitHub answered',
@@ -880,7 +849,6 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
       inputs: { retries: '1', timeout: '1' },
       answer: () => HANG,
       attempts: 2,
-      succeeds: false,
       words: [
         'Attempt 1 of 2 failed (timeout)',
         "GitHub did not answer within 1 s (the 'timeout' input)",
@@ -895,10 +863,7 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
         raw: '<html>login</html>',
         offSpec: 'a proxy login page instead of the API'
       }),
-      attempts: 1,
-      succeeds: false,
-      words: ['(status 201) is not a JSON object'],
-      boundS: 15
+      words: ['(status 201) is not a JSON object']
     },
     'a 201 without token': {
       answer: () => ({
@@ -906,17 +871,11 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
         json: { expires_at: EXPIRES_AT },
         offSpec: 'token is required'
       }),
-      attempts: 1,
-      succeeds: false,
-      words: ["has no 'token' string"],
-      boundS: 15
+      words: ["has no 'token' string"]
     },
     'a 201 without expires_at': {
       answer: (_, token) => ({ status: 201, json: { token }, offSpec: 'expires_at is required' }),
-      attempts: 1,
-      succeeds: false,
-      words: ["has no 'expires_at' string"],
-      boundS: 15
+      words: ["has no 'expires_at' string"]
     },
     'retries in debug mode show request detail and no token': {
       inputs: { retries: '1' },
@@ -945,7 +904,7 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
         inputs: { token: INPUT_TOKEN, ...scenario.inputs },
         github: { api_url: simulator.url, repository: 'octo-org/hello-world' },
         env: scenario.env,
-        timeoutMs: scenario.boundS * 1000
+        timeoutMs: (scenario.boundS ?? 15) * 1000
       })
       expectScenario(run, simulator, scenario, token)
     },
@@ -954,8 +913,9 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
 
   function expectScenario(run: ActionRun, sim: Simulator, scenario: Scenario, token: string): void {
     expect(run.timedOut).toBe(false)
-    expect(sim.requests).toHaveLength(scenario.attempts)
-    expect(run.log.match(/^Attempt \d+ of \d+ failed/gm) ?? []).toHaveLength(scenario.attempts - 1)
+    const { attempts = 1 } = scenario
+    expect(sim.requests).toHaveLength(attempts)
+    expect(run.log.match(/^Attempt \d+ of \d+ failed/gm) ?? []).toHaveLength(attempts - 1)
     for (const words of scenario.words) expect(run.log).toContain(words)
     if (scenario.succeeds) {
       expect(run.exitCode).toBe(0)
