@@ -4,6 +4,7 @@
  * registry of runners, for one runner and for fleets (name lists, prefixes, labels, pages, rate
  * limits); and against hostile runner lists, refused before any DELETE.
  */
+import { jest } from '@jest/globals'
 import type { ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { githubError, type Simulator } from '../harness/github-simulator.ts'
@@ -23,9 +24,11 @@ import {
   LIST_PATH,
   listPage,
   runDeleteRunner,
-  runnerJson,
-  TEST_LIMIT_MS
+  runnerJson
 } from './steps.ts'
+
+// A run takes a few seconds; the slowest (fleets, retries, rate limits) under a minute.
+jest.setTimeout(60_000)
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')
 
@@ -335,7 +338,7 @@ describe('cleans up a fleet', () => {
     expect(run.summary).toContain('Deleted 3 of 3 runners chosen in organization octo-org.')
     expect(run.summary).toContain('<td>spot-249</td><td>249</td><td>offline</td><td>deleted</td>')
     expectNoLeak(run, [INPUT_TOKEN])
-  }, 60_000)
+  })
 
   it('a name list with one online runner deletes nothing', async () => {
     const { registry, simulator } = await setUp(fleet())
@@ -346,7 +349,7 @@ describe('cleans up a fleet', () => {
       registry,
       "Runner 'spot-10' (id 10, online) of organization octo-org is online"
     )
-  }, 60_000)
+  })
 
   it('a missing name with missing-ok true is skipped, and refused with missing-ok false', async () => {
     const { registry, simulator } = await setUp(fleet())
@@ -369,7 +372,7 @@ describe('cleans up a fleet', () => {
       again.registry,
       "is named 'spot-999' (250 listed). Check 'runner-name'"
     )
-  }, 60_000)
+  })
 
   it('a prefix over three pages deletes only the offline runners it matches, skipping online ones', async () => {
     const { registry, simulator } = await setUp(fleet())
@@ -383,21 +386,21 @@ describe('cleans up a fleet', () => {
       "Skipped 1 matching runners that are not offline: 'spot-240' (id 240, online)"
     )
     expect(run.summary).toContain('1 matching runners were not offline and were left alone')
-  }, 60_000)
+  })
 
   it('labels select runners that have all of them, case-insensitively', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 30))
     const run = await cleanUp(simulator, { labels: 'gpu, LINUX' })
     expect(run.exitCode).toBe(0)
     expect(registry.deleted).toEqual([5, 15, 25])
-  }, 60_000)
+  })
 
   it('a prefix and labels together must both match', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 30))
     const run = await cleanUp(simulator, { 'name-prefix': 'spot-1', labels: 'GPU' })
     expect(run.exitCode).toBe(0)
     expect(registry.deleted).toEqual([15])
-  }, 60_000)
+  })
 
   it('more than max-deletions fails before deleting any, saying how many matched', async () => {
     const { registry, simulator } = await setUp(fleet())
@@ -408,7 +411,7 @@ describe('cleans up a fleet', () => {
       registry,
       "runners would be deleted, more than 'max-deletions' (5)"
     )
-  }, 60_000)
+  })
 
   it('dry-run reports what would be deleted and deletes nothing', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 30))
@@ -426,7 +429,7 @@ describe('cleans up a fleet', () => {
     expect(run.summary).toContain(
       'Dry run: 3 runners of organization octo-org would be deleted; nothing was deleted.'
     )
-  }, 60_000)
+  })
 
   it('a runner whose deletion keeps failing does not stop the others; the step fails naming it', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 30), { failDeletes: [15] })
@@ -447,7 +450,7 @@ describe('cleans up a fleet', () => {
       "'spot-15' (id 15, offline): DELETE /orgs/octo-org/actions/runners/15"
     )
     expectNoLeak(run, [INPUT_TOKEN])
-  }, 60_000)
+  })
 
   it('a secondary rate limit during deletions is waited out, and every runner is deleted', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 3), { minDeleteGapMs: 1500 })
@@ -458,7 +461,7 @@ describe('cleans up a fleet', () => {
     expect(deletes(simulator)).toBe(3 + registry.rateLimited)
     expect(run.log).toMatch(/Attempt 1 of 4 failed \(403 secondary rate limit\); retrying in/)
     expect(run.outputs['deleted-count']).toBe('3')
-  }, 60_000)
+  })
 
   it('a rate limit it may not wait out stops the deletions: the rest are not tried, and said so', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 9), { rateLimitAfter: 1 })
@@ -479,7 +482,7 @@ describe('cleans up a fleet', () => {
     expect(run.log).toContain("'spot-3' (id 3, offline): not tried: rate limited")
     expect(run.summary).toContain('not tried: rate limited')
     expectNoLeak(run, [INPUT_TOKEN])
-  }, 60_000)
+  })
 
   it('a runner listed on two pages (the list shifted while read) is deleted once', async () => {
     const runners = fleet()
@@ -490,7 +493,7 @@ describe('cleans up a fleet', () => {
     expect(run.exitCode).toBe(0)
     expect(registry.deleted).toEqual([100, 101])
     expect(deletes(simulator)).toBe(2)
-  }, 60_000)
+  })
 
   describe('input errors, before any request', () => {
     it.each([
@@ -660,36 +663,28 @@ const BAD_LISTS: Record<string, BadList> = {
 }
 
 describe('delete-runner refuses a runner list that is not whole and well-formed, before any DELETE', () => {
-  it.each(Object.entries(BAD_LISTS))(
-    '%s',
-    async (_, bad) => {
-      const api = await startHostile((req, res, n) => bad.page(res, n, req.url, api.url))
-      const run = await runDeleteRunner(api.url, bad.inputs)
-      expectFailed(run, { boundMs: bad.boundMs })
-      const query = bad.inputs ? 'per_page=100' : 'per_page=100&name=spot-1'
-      expect(api.requests[0]?.url).toBe(`${LIST_PATH}?${query}`)
-      expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
-      if (typeof bad.gets === 'number') expect(api.requests).toHaveLength(bad.gets)
-      else expect(api.requests.length).toBeLessThanOrEqual(bad.gets[0])
-      for (const words of bad.words) expect(run.log).toContain(words)
-      for (const never of bad.never ?? []) {
-        if (typeof never === 'string') expect(run.log).not.toContain(never)
-        else expect(run.log).not.toMatch(never)
-      }
-    },
-    TEST_LIMIT_MS
-  )
+  it.each(Object.entries(BAD_LISTS))('%s', async (_, bad) => {
+    const api = await startHostile((req, res, n) => bad.page(res, n, req.url, api.url))
+    const run = await runDeleteRunner(api.url, bad.inputs)
+    expectFailed(run, { boundMs: bad.boundMs })
+    const query = bad.inputs ? 'per_page=100' : 'per_page=100&name=spot-1'
+    expect(api.requests[0]?.url).toBe(`${LIST_PATH}?${query}`)
+    expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
+    if (typeof bad.gets === 'number') expect(api.requests).toHaveLength(bad.gets)
+    else expect(api.requests.length).toBeLessThanOrEqual(bad.gets[0])
+    for (const words of bad.words) expect(run.log).toContain(words)
+    for (const never of bad.never ?? []) {
+      if (typeof never === 'string') expect(run.log).not.toContain(never)
+      else expect(run.log).not.toMatch(never)
+    }
+  })
 })
 
-it(
-  'a runner-name of 65 characters is refused before any request',
-  async () => {
-    const api = await startHostile((req, res) => listPage(res, [], 0))
-    const run = await runDeleteRunner(api.url, { 'runner-name': 'r'.repeat(65) })
-    expectFailed(run)
-    expect(api.connections).toBe(0)
-    expect(run.log).toContain("Error: Input 'runner-name'")
-    expect(run.log).toContain('at most 64 characters')
-  },
-  TEST_LIMIT_MS
-)
+it('a runner-name of 65 characters is refused before any request', async () => {
+  const api = await startHostile((req, res) => listPage(res, [], 0))
+  const run = await runDeleteRunner(api.url, { 'runner-name': 'r'.repeat(65) })
+  expectFailed(run)
+  expect(api.connections).toBe(0)
+  expect(run.log).toContain("Error: Input 'runner-name'")
+  expect(run.log).toContain('at most 64 characters')
+})

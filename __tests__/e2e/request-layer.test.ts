@@ -6,6 +6,7 @@
  * back, a self-signed certificate), through a proxy, and 20 copies at once under a rate limit.
  * Every test checks what was sent where, the exit, the time, and that no secret shows.
  */
+import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -47,9 +48,11 @@ import {
   RUN_LIMIT_MS,
   runDeleteRunner,
   runMint,
-  runnerJson,
-  TEST_LIMIT_MS
+  runnerJson
 } from './steps.ts'
+
+// A run takes a few seconds; the slowest (fleets, retries, rate limits) under a minute.
+jest.setTimeout(60_000)
 
 const EXPIRES_AT = '2026-11-21T13:00:00Z'
 
@@ -86,8 +89,7 @@ describe('every request stays on api-url', () => {
       )
       for (const words of ['/steal', '401', 'create a new token'])
         expect(run.log).not.toContain(words)
-    },
-    TEST_LIMIT_MS
+    }
   )
 
   it.each([
@@ -102,8 +104,7 @@ describe('every request stays on api-url', () => {
       expect(api.requests.map((s) => s.method)).toEqual(Array(4).fill(method))
       expect(run.log).toContain('redirected more than 3 times in a row')
       expect(run.log).not.toContain('Attempt 1 of')
-    },
-    TEST_LIMIT_MS
+    }
   )
 
   it('a next-page link to another port is not followed, and delete-runner deletes nothing', async () => {
@@ -130,7 +131,7 @@ describe('every request stays on api-url', () => {
     expect(result.log).toContain(`pointed to ${elsewhere.url}, outside 'api-url'`)
     expect(result.log).not.toContain('x=secret')
     expectNoLeak(result, [INPUT_TOKEN])
-  }, 40_000)
+  })
 
   it.each([307, 308, 301, 302])(
     'a same-origin %i on the POST is repeated as the same POST',
@@ -161,7 +162,7 @@ describe('every request stays on api-url', () => {
     expectFailedWithoutOutputs(result)
     expect(api.requests).toHaveLength(1)
     expect(result.log).toContain('303, which asks for a GET elsewhere; not followed')
-  }, 40_000)
+  })
 })
 
 describe('bounded answers', () => {
@@ -181,7 +182,7 @@ describe('bounded answers', () => {
     const result = await runMint(api.url)
     expectFailedWithoutOutputs(result)
     expect(result.log).toContain("the answer's body is larger than 4 MiB; it was abandoned unread")
-  }, 40_000)
+  })
 
   it('a gzip bomb through the proxy is refused at its decoded size', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '))
@@ -194,7 +195,7 @@ describe('bounded answers', () => {
     expectFailedWithoutOutputs(result)
     expect(proxy.seen.length).toBeGreaterThan(0)
     expect(result.log).toContain("the answer's body is larger than 4 MiB")
-  }, 40_000)
+  })
 })
 
 describe('bounded time', () => {
@@ -209,7 +210,7 @@ describe('bounded time', () => {
     expect(proxy.connections).toBeGreaterThan(0)
     expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")
     expect(result.durationMs).toBeLessThan(2_000 + 5_000)
-  }, 40_000)
+  })
 
   it('a server that never answers: the process ends within the time-out plus a few seconds', async () => {
     const server = await startHostile(() => undefined)
@@ -217,7 +218,7 @@ describe('bounded time', () => {
     expectFailedWithoutOutputs(result)
     expect(result.log).toContain("GitHub did not answer within 2 s (the 'timeout' input)")
     expect(result.durationMs).toBeLessThan(2_000 + 5_000)
-  }, 40_000)
+  })
 })
 
 describe('one logger', () => {
@@ -275,66 +276,57 @@ describe('nothing the server sends becomes a workflow command', () => {
       expectFailed(run)
       expect(api.requests.map((s) => s.method)).toEqual(['GET'])
       expect(run.log).toContain('page 1 of the runner list')
-    },
-    TEST_LIMIT_MS
+    }
   )
 
-  it(
-    'runner names holding commands, markdown and HTML are shown inert in the log, the summary and the outputs',
-    async () => {
-      const names = [
-        'spot-::warning::INJECTED ##[error]INJECTED',
-        'spot-<img src=x onerror=alert(1)> [link](https://evil.invalid) **bold** | `code` @team'
-      ]
-      const api = await startHostile((req, res) =>
-        req.method === 'GET'
-          ? listPage(
-              res,
-              names.map((name, i) => runnerJson(i + 1, name)),
-              names.length
-            )
-          : res.writeHead(204).end()
-      )
-      const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
-      expect(run.timedOut).toBe(false)
-      expect(run.exitCode).toBe(0)
-      expect(requests(api)).toEqual([
-        `GET ${LIST_PATH}?per_page=100`,
-        `DELETE ${LIST_PATH}/1`,
-        `DELETE ${LIST_PATH}/2`
-      ])
-      expectOwnCommandsOnly(run)
-      expect(run.commands.filter((c) => c.name === 'error')).toEqual([])
-      for (const unsafe of ['::', '##[', '<img', '](', '**', '`', '|', '@team']) {
-        expect(run.summary).not.toContain(unsafe)
-      }
-      expect(run.summary).toContain('Self-hosted runners')
-      for (const value of Object.values(run.outputs)) expect(value).not.toMatch(/[\r\n]/)
-      expect(JSON.parse(run.outputs.runners ?? '[]')).toHaveLength(2)
-      expectNoLeak(run, [INPUT_TOKEN])
-    },
-    TEST_LIMIT_MS
-  )
+  it('runner names holding commands, markdown and HTML are shown inert in the log, the summary and the outputs', async () => {
+    const names = [
+      'spot-::warning::INJECTED ##[error]INJECTED',
+      'spot-<img src=x onerror=alert(1)> [link](https://evil.invalid) **bold** | `code` @team'
+    ]
+    const api = await startHostile((req, res) =>
+      req.method === 'GET'
+        ? listPage(
+            res,
+            names.map((name, i) => runnerJson(i + 1, name)),
+            names.length
+          )
+        : res.writeHead(204).end()
+    )
+    const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
+    expect(run.timedOut).toBe(false)
+    expect(run.exitCode).toBe(0)
+    expect(requests(api)).toEqual([
+      `GET ${LIST_PATH}?per_page=100`,
+      `DELETE ${LIST_PATH}/1`,
+      `DELETE ${LIST_PATH}/2`
+    ])
+    expectOwnCommandsOnly(run)
+    expect(run.commands.filter((c) => c.name === 'error')).toEqual([])
+    for (const unsafe of ['::', '##[', '<img', '](', '**', '`', '|', '@team']) {
+      expect(run.summary).not.toContain(unsafe)
+    }
+    expect(run.summary).toContain('Self-hosted runners')
+    for (const value of Object.values(run.outputs)) expect(value).not.toMatch(/[\r\n]/)
+    expect(JSON.parse(run.outputs.runners ?? '[]')).toHaveLength(2)
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
 
-  it(
-    'the runners output holds nothing that a later step printing it would make a command',
-    async () => {
-      const api = await startHostile((req, res) =>
-        req.method === 'GET'
-          ? listPage(res, [runnerJson(1, 'spot-##[warning]INJECTED')], 1)
-          : res.writeHead(204).end()
-      )
-      const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
-      expect(run.exitCode).toBe(0)
-      expect(JSON.parse(run.outputs.runners ?? '[]')).toMatchObject([
-        { name: 'spot-##[warning]INJECTED' }
-      ])
-      for (const value of Object.values(run.outputs)) {
-        expect(renderLog(value, false).commands).toEqual([])
-      }
-    },
-    TEST_LIMIT_MS
-  )
+  it('the runners output holds nothing that a later step printing it would make a command', async () => {
+    const api = await startHostile((req, res) =>
+      req.method === 'GET'
+        ? listPage(res, [runnerJson(1, 'spot-##[warning]INJECTED')], 1)
+        : res.writeHead(204).end()
+    )
+    const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.outputs.runners ?? '[]')).toMatchObject([
+      { name: 'spot-##[warning]INJECTED' }
+    ])
+    for (const value of Object.values(run.outputs)) {
+      expect(renderLog(value, false).commands).toEqual([])
+    }
+  })
 
   it.each([
     ['delete-runner', runDeleteRunner],
@@ -349,27 +341,22 @@ describe('nothing the server sends becomes a workflow command', () => {
       expectFailed(run)
       expect(api.requests).toHaveLength(1)
       expect(run.log).toContain('GitHub answered 403: "Forbidden')
-    },
-    TEST_LIMIT_MS
+    }
   )
 
   it.each([
     ['3 MB', 3_000_000, 'GitHub answered 403'],
     ['20 MB', 20_000_000, 'larger than 4 MiB']
-  ])(
-    'a %s error message ends in a bounded error line',
-    async (_, size, words) => {
-      const message = 'M'.repeat(size)
-      const api = await startHostile((req, res) => answerError(res, 403, message))
-      const run = await runDeleteRunner(api.url)
-      expectFailed(run, { boundMs: 15_000 })
-      expect(api.requests).toHaveLength(1)
-      expect(run.log).toContain(words)
-      expect(errorLine(run).length).toBeLessThan(2_000)
-      expect(run.stdout.length).toBeLessThan(20_000)
-    },
-    TEST_LIMIT_MS
-  )
+  ])('a %s error message ends in a bounded error line', async (_, size, words) => {
+    const message = 'M'.repeat(size)
+    const api = await startHostile((req, res) => answerError(res, 403, message))
+    const run = await runDeleteRunner(api.url)
+    expectFailed(run, { boundMs: 15_000 })
+    expect(api.requests).toHaveLength(1)
+    expect(run.log).toContain(words)
+    expect(errorLine(run).length).toBeLessThan(2_000)
+    expect(run.stdout.length).toBeLessThan(20_000)
+  })
 })
 
 describe('the input token', () => {
@@ -377,18 +364,14 @@ describe('the input token', () => {
     ['a zero-width space', `${INPUT_TOKEN}\u200b`],
     ['an emoji', `${INPUT_TOKEN}\u{1F511}`],
     ['a non-ASCII letter', `ghp_e2eInputTokenNeverShowné00000000000`]
-  ])(
-    'with %s is refused before any request, naming token',
-    async (_, token) => {
-      const api = await startHostile((req, res) => answerError(res, 401, 'Bad credentials'))
-      const run = await runMint(api.url, { token })
-      expectFailed(run, { secrets: [token, INPUT_TOKEN], masks: [token] })
-      expect(api.connections).toBe(0)
-      expect(run.log).toContain("Error: Input 'token' contains")
-      expect(run.log).toContain('non-ASCII character')
-    },
-    TEST_LIMIT_MS
-  )
+  ])('with %s is refused before any request, naming token', async (_, token) => {
+    const api = await startHostile((req, res) => answerError(res, 401, 'Bad credentials'))
+    const run = await runMint(api.url, { token })
+    expectFailed(run, { secrets: [token, INPUT_TOKEN], masks: [token] })
+    expect(api.connections).toBe(0)
+    expect(run.log).toContain("Error: Input 'token' contains")
+    expect(run.log).toContain('non-ASCII character')
+  })
 
   const QUOTED_TOKEN = 'ghp_e2e"Quoted\\Token0000000000000000'
   const base64 = (text: string) => Buffer.from(text).toString('base64')
@@ -412,40 +395,35 @@ describe('the input token', () => {
       expect(api.requests[0]?.headers.authorization).toBe(redactCredential(`token ${QUOTED_TOKEN}`))
       // A base64 echo keeps what encodes the text around the token.
       expect(run.log).toMatch(/GitHub answered 401: "Bad credentials: \S*\*\*\*/)
-    },
-    TEST_LIMIT_MS
+    }
   )
 
-  it(
-    'in a next link, retried, never shows in the retry or debug lines',
-    async () => {
-      const secretQuery = `token=${INPUT_TOKEN}&b64=${base64(INPUT_TOKEN)}&enc=${encodeURIComponent(JSON.stringify(INPUT_TOKEN))}`
-      let page2 = 0
-      const api = await startHostile((req, res) => {
-        if (req.method === 'DELETE') return void res.writeHead(204).end()
-        if (!req.url?.includes('page=2')) {
-          return listPage(res, [], 1, `${api.url}${LIST_PATH}?page=2&${secretQuery}`)
-        }
-        page2 += 1
-        if (page2 === 1) return answerError(res, 502, `Bad gateway for ${INPUT_TOKEN}`)
-        listPage(res, [runnerJson(1, 'spot-1')], 1)
-      })
-      const run = await runDeleteRunner(api.url, { retries: '1' }, { RUNNER_DEBUG: '1' })
-      expect(run.timedOut).toBe(false)
-      expect(run.exitCode).toBe(0)
-      expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'DELETE'])
-      expect(run.log).toContain('Attempt 1 of 2 failed (502); retrying in')
-      expect(run.log).toContain('##[debug]GET http://127.0.0.1:')
-      // Only the list's paging parameters are taken from a link: the rest is never sent.
-      expect(run.log).toMatch(
-        /##\[debug\]GET http:\/\/127\.0\.0\.1:\d+\/orgs\/octo-org\/actions\/runners\?page=2: sending/
-      )
-      expect(api.requests[1]?.url).toBe(`${LIST_PATH}?page=2`)
-      expectOwnCommandsOnly(run)
-      expectNoLeak(run, [INPUT_TOKEN])
-    },
-    TEST_LIMIT_MS
-  )
+  it('in a next link, retried, never shows in the retry or debug lines', async () => {
+    const secretQuery = `token=${INPUT_TOKEN}&b64=${base64(INPUT_TOKEN)}&enc=${encodeURIComponent(JSON.stringify(INPUT_TOKEN))}`
+    let page2 = 0
+    const api = await startHostile((req, res) => {
+      if (req.method === 'DELETE') return void res.writeHead(204).end()
+      if (!req.url?.includes('page=2')) {
+        return listPage(res, [], 1, `${api.url}${LIST_PATH}?page=2&${secretQuery}`)
+      }
+      page2 += 1
+      if (page2 === 1) return answerError(res, 502, `Bad gateway for ${INPUT_TOKEN}`)
+      listPage(res, [runnerJson(1, 'spot-1')], 1)
+    })
+    const run = await runDeleteRunner(api.url, { retries: '1' }, { RUNNER_DEBUG: '1' })
+    expect(run.timedOut).toBe(false)
+    expect(run.exitCode).toBe(0)
+    expect(api.requests.map((s) => s.method)).toEqual(['GET', 'GET', 'GET', 'DELETE'])
+    expect(run.log).toContain('Attempt 1 of 2 failed (502); retrying in')
+    expect(run.log).toContain('##[debug]GET http://127.0.0.1:')
+    // Only the list's paging parameters are taken from a link: the rest is never sent.
+    expect(run.log).toMatch(
+      /##\[debug\]GET http:\/\/127\.0\.0\.1:\d+\/orgs\/octo-org\/actions\/runners\?page=2: sending/
+    )
+    expect(api.requests[1]?.url).toBe(`${LIST_PATH}?page=2`)
+    expectOwnCommandsOnly(run)
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
 })
 
 describe('diagnoses that are right', () => {
@@ -467,27 +445,22 @@ describe('diagnoses that are right', () => {
       )
       expect(run.log).toContain(`'api-url' ends in /api/v3 (${new URL(api.url).origin}/api/v3)`)
       expect(run.log).not.toContain('does not exist')
-    },
-    TEST_LIMIT_MS
+    }
   )
 
-  it(
-    'a 429 asking to wait 120 s fails at once, saying GitHub asked to wait 120 s',
-    async () => {
-      const api = await startHostile((req, res) =>
-        res
-          .writeHead(429, { ...JSON_TYPE, 'retry-after': '120' })
-          .end(JSON.stringify({ message: 'Too Many Requests' }))
-      )
-      const run = await runMint(api.url, { retries: '3' })
-      expectFailed(run)
-      expect(api.requests).toHaveLength(1)
-      expect(run.log).toContain('GitHub asked to wait 120 s')
-      expect(run.log).not.toContain('Attempt 1 of')
-      expect(run.log).not.toContain('This needs')
-    },
-    TEST_LIMIT_MS
-  )
+  it('a 429 asking to wait 120 s fails at once, saying GitHub asked to wait 120 s', async () => {
+    const api = await startHostile((req, res) =>
+      res
+        .writeHead(429, { ...JSON_TYPE, 'retry-after': '120' })
+        .end(JSON.stringify({ message: 'Too Many Requests' }))
+    )
+    const run = await runMint(api.url, { retries: '3' })
+    expectFailed(run)
+    expect(api.requests).toHaveLength(1)
+    expect(run.log).toContain('GitHub asked to wait 120 s')
+    expect(run.log).not.toContain('Attempt 1 of')
+    expect(run.log).not.toContain('This needs')
+  })
 
   it.each([
     ['the mint action', runMint],
@@ -510,50 +483,41 @@ describe('diagnoses that are right', () => {
         `GITHUB_API_URL (used because input 'api-url' is empty) is "not a url", which is not an absolute URL`
       )
       expect(run.log).not.toMatch(/^\s+at /m)
-    },
-    TEST_LIMIT_MS
+    }
   )
 })
 
 describe('network failures that will not pass fail at once, with their fix', () => {
-  it(
-    'a host that does not exist (ENOTFOUND)',
-    async () => {
-      const code = await lookup('api.github.invalid').then(
-        () => 'resolved',
-        (error: NodeJS.ErrnoException) => error.code
-      )
-      if (code !== 'ENOTFOUND') {
-        console.warn(`Skipped: this machine's resolver answers ${code} for .invalid, not ENOTFOUND`)
-        return
-      }
-      const run = await runMint('https://api.github.invalid', { retries: '3' })
-      expectFailed(run)
-      expect(run.log).toContain('(ENOTFOUND)')
-      expect(run.log).toContain("The host in 'api-url' does not exist (DNS)")
-      expect(run.log).not.toContain('Attempt 1 of')
-    },
-    TEST_LIMIT_MS
-  )
+  it('a host that does not exist (ENOTFOUND)', async () => {
+    const code = await lookup('api.github.invalid').then(
+      () => 'resolved',
+      (error: NodeJS.ErrnoException) => error.code
+    )
+    if (code !== 'ENOTFOUND') {
+      console.warn(`Skipped: this machine's resolver answers ${code} for .invalid, not ENOTFOUND`)
+      return
+    }
+    const run = await runMint('https://api.github.invalid', { retries: '3' })
+    expectFailed(run)
+    expect(run.log).toContain('(ENOTFOUND)')
+    expect(run.log).toContain("The host in 'api-url' does not exist (DNS)")
+    expect(run.log).not.toContain('Attempt 1 of')
+  })
 
-  it(
-    'an answer header with a character HTTP does not allow fails at once, with no advice to raise retries',
-    async () => {
-      const server = await startHostile((_, res) =>
-        res.socket?.end(
-          'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
-            'Content-Length: 2\r\n\r\n{}'
-        )
+  it('an answer header with a character HTTP does not allow fails at once, with no advice to raise retries', async () => {
+    const server = await startHostile((_, res) =>
+      res.socket?.end(
+        'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Bad: a\u0001b\r\n' +
+          'Content-Length: 2\r\n\r\n{}'
       )
-      const run = await runMint(server.url, { retries: '3' })
-      expectFailed(run)
-      expect(server.connections).toBe(1)
-      expect(run.log).toContain('the connection failed before GitHub answered')
-      expect(run.log).not.toContain('Attempt 1 of')
-      expect(run.log).not.toContain("raise 'retries'")
-    },
-    TEST_LIMIT_MS
-  )
+    )
+    const run = await runMint(server.url, { retries: '3' })
+    expectFailed(run)
+    expect(server.connections).toBe(1)
+    expect(run.log).toContain('the connection failed before GitHub answered')
+    expect(run.log).not.toContain('Attempt 1 of')
+    expect(run.log).not.toContain("raise 'retries'")
+  })
 
   describe('with a self-signed certificate', () => {
     let tls: { key: string; cert: string; certFile: string } | undefined
@@ -595,70 +559,54 @@ describe('network failures that will not pass fail at once, with their fix', () 
     })
     afterAll(() => rm(folder, { recursive: true, force: true }))
 
-    it(
-      'fails at once and says to set NODE_EXTRA_CA_CERTS',
-      async () => {
-        if (!tls) return
-        const api = await startHostile((req, res) => answerError(res, 500, 'unreachable'), tls)
-        const run = await runMint(api.url, { retries: '3' })
-        expectFailed(run)
-        expect(api.connections).toBe(1)
-        expect(api.requests).toEqual([])
-        expect(run.log).toContain('NODE_EXTRA_CA_CERTS')
-        expect(run.log).not.toContain('Attempt 1 of')
-      },
-      TEST_LIMIT_MS
-    )
+    it('fails at once and says to set NODE_EXTRA_CA_CERTS', async () => {
+      if (!tls) return
+      const api = await startHostile((req, res) => answerError(res, 500, 'unreachable'), tls)
+      const run = await runMint(api.url, { retries: '3' })
+      expectFailed(run)
+      expect(api.connections).toBe(1)
+      expect(api.requests).toEqual([])
+      expect(run.log).toContain('NODE_EXTRA_CA_CERTS')
+      expect(run.log).not.toContain('Attempt 1 of')
+    })
 
-    it(
-      'is accepted once NODE_EXTRA_CA_CERTS names it, as the fix says',
-      async () => {
-        if (!tls) return
-        const token = mintedToken()
-        const api = await startHostile(
-          (req, res) =>
-            res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT })),
-          tls
-        )
-        const run = await runMint(api.url, {}, { NODE_EXTRA_CA_CERTS: tls.certFile })
-        expect(run.exitCode).toBe(0)
-        expect(run.outputs).toEqual({ token, expires_at: EXPIRES_AT })
-        expectOwnCommandsOnly(run, { masks: [INPUT_TOKEN, token] })
-        expectNoLeak(run, [INPUT_TOKEN, token])
-      },
-      TEST_LIMIT_MS
-    )
+    it('is accepted once NODE_EXTRA_CA_CERTS names it, as the fix says', async () => {
+      if (!tls) return
+      const token = mintedToken()
+      const api = await startHostile(
+        (req, res) =>
+          res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT })),
+        tls
+      )
+      const run = await runMint(api.url, {}, { NODE_EXTRA_CA_CERTS: tls.certFile })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs).toEqual({ token, expires_at: EXPIRES_AT })
+      expectOwnCommandsOnly(run, { masks: [INPUT_TOKEN, token] })
+      expectNoLeak(run, [INPUT_TOKEN, token])
+    })
   })
 })
 
 describe('plain http', () => {
-  it(
-    'a plain-http api-url whose host only starts with 127. gets the plain-http warning',
-    async () => {
-      const run = await runMint('http://127.evil.invalid')
-      expectFailed(run, { warnings: 1 })
-      expect(run.log).toContain(
-        "Warning: 'api-url' is http://127.evil.invalid: plain http sends the token unencrypted to 127.evil.invalid"
-      )
-    },
-    TEST_LIMIT_MS
-  )
+  it('a plain-http api-url whose host only starts with 127. gets the plain-http warning', async () => {
+    const run = await runMint('http://127.evil.invalid')
+    expectFailed(run, { warnings: 1 })
+    expect(run.log).toContain(
+      "Warning: 'api-url' is http://127.evil.invalid: plain http sends the token unencrypted to 127.evil.invalid"
+    )
+  })
 
-  it(
-    'a plain-http api-url on 127.0.0.1 gets no warning',
-    async () => {
-      const token = mintedToken()
-      const api = await startHostile((req, res) =>
-        res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
-      )
-      const run = await runMint(api.url)
-      expect(run.exitCode).toBe(0)
-      expectOwnCommandsOnly(run, { masks: [INPUT_TOKEN, token], warnings: 0 })
-      expect(run.log).not.toContain('plain http')
-      expectNoLeak(run, [INPUT_TOKEN, token])
-    },
-    TEST_LIMIT_MS
-  )
+  it('a plain-http api-url on 127.0.0.1 gets no warning', async () => {
+    const token = mintedToken()
+    const api = await startHostile((req, res) =>
+      res.writeHead(201, JSON_TYPE).end(JSON.stringify({ token, expires_at: EXPIRES_AT }))
+    )
+    const run = await runMint(api.url)
+    expect(run.exitCode).toBe(0)
+    expectOwnCommandsOnly(run, { masks: [INPUT_TOKEN, token], warnings: 0 })
+    expect(run.log).not.toContain('plain http')
+    expectNoLeak(run, [INPUT_TOKEN, token])
+  })
 })
 
 describe('faults: each status, retries, rate limits, resets, time-outs, bad answers', () => {
@@ -949,7 +897,7 @@ describe('faults: each status, retries, rate limits, resets, time-outs, bad answ
     expect(run.log).toContain('failed after 2 attempts')
     expect(run.log).toContain('the connection failed before GitHub answered')
     expectNoLeak(run, [INPUT_TOKEN])
-  }, 60_000)
+  })
 })
 
 describe('through a proxy', () => {
@@ -987,7 +935,7 @@ describe('through a proxy', () => {
       '##[debug]Requests to http://api.github.test/api/v3 go through the proxy'
     )
     expectNoLeak(run, [INPUT_TOKEN, token])
-  }, 30_000)
+  })
 
   it('passes the proxy credentials to the proxy and never prints them', async () => {
     const { token, simulator, proxy } = await setUp()
@@ -1004,7 +952,7 @@ describe('through a proxy', () => {
       `Basic ${Buffer.from('fleet:pr0xy-s3cret').toString('base64')}`
     )
     expectNoLeak(run, [INPUT_TOKEN, token, 'pr0xy-s3cret'])
-  }, 30_000)
+  })
 
   describe('undici is loaded only when a proxy is used', () => {
     const probe = fileURLToPath(new URL('../harness/loaded-modules-probe.cjs', import.meta.url))
@@ -1030,7 +978,7 @@ describe('through a proxy', () => {
     it('not for a direct request', async () => {
       const { simulator } = await setUp()
       expect(await loadedModules(simulator.url, {}, simulator)).not.toContain(BUNDLED_UNDICI)
-    }, 30_000)
+    })
 
     it('for a request through a proxy', async () => {
       const { simulator, proxy } = await setUp()
@@ -1040,7 +988,7 @@ describe('through a proxy', () => {
         simulator
       )
       expect(modules).toContain(BUNDLED_UNDICI)
-    }, 30_000)
+    })
   })
 })
 

@@ -16,7 +16,6 @@ export const MINT_PATH = '/repos/octo-org/hello-world/actions/runners/remove-tok
 export const LIST_PATH = '/orgs/octo-org/actions/runners'
 /** Generous: a refusal takes well under a second; a run is killed (timedOut) after this. */
 export const RUN_LIMIT_MS = 20_000
-export const TEST_LIMIT_MS = 40_000
 
 export function runMint(
   apiUrl: string,
