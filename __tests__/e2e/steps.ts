@@ -17,39 +17,20 @@ export const LIST_PATH = '/orgs/octo-org/actions/runners'
 /** Generous: a refusal takes well under a second; a run is killed (timedOut) after this. */
 export const RUN_LIMIT_MS = 20_000
 
-export function runMint(
-  apiUrl: string,
-  inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
-): Promise<ActionRun> {
-  return runAction({
-    inputs: { token: INPUT_TOKEN, 'api-url': apiUrl, retries: '0', ...inputs },
-    github: { api_url: apiUrl, repository: 'octo-org/hello-world' },
-    env,
-    timeoutMs: RUN_LIMIT_MS
-  })
-}
+/** Runs the action in `actionDir` at `apiUrl` with `defaults` under the inputs a test gives. */
+const runAt =
+  (actionDir: string, defaults: Record<string, string> = {}) =>
+  (apiUrl: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) =>
+    runAction({
+      actionDir,
+      inputs: { token: INPUT_TOKEN, 'api-url': apiUrl, retries: '0', ...defaults, ...inputs },
+      github: { api_url: apiUrl, repository: 'octo-org/hello-world' },
+      env,
+      timeoutMs: RUN_LIMIT_MS
+    })
 
-export function runDeleteRunner(
-  apiUrl: string,
-  inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
-): Promise<ActionRun> {
-  return runAction({
-    actionDir: DELETE_RUNNER,
-    inputs: {
-      token: INPUT_TOKEN,
-      'api-url': apiUrl,
-      org: 'octo-org',
-      'runner-name': 'spot-1',
-      retries: '0',
-      ...inputs
-    },
-    github: { api_url: apiUrl, repository: 'octo-org/hello-world' },
-    env,
-    timeoutMs: RUN_LIMIT_MS
-  })
-}
+export const runMint = runAt(REPO_ROOT)
+export const runDeleteRunner = runAt(DELETE_RUNNER, { org: 'octo-org', 'runner-name': 'spot-1' })
 
 export const requests = (server: Simulator) => server.requests.map((s) => `${s.method} ${s.url}`)
 
