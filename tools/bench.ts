@@ -2,7 +2,7 @@
  * `npm run bench [-- --runs N] [--warmup N] [--action remove-token|delete-runner [--main FILE]]`:
  * each action's cold start against its floor and its peer, in one run (tools/bench/scenarios.ts
  * says what each variant is; `--main` measures a prototype bundle in place of the committed one).
- * Against a loopback server that answers as GitHub does, every round runs every variant once, in
+ * Against the simulator (GitHub's documented example answers, every request checked), every round runs every variant once, in
  * an order rotated round by round, after warm-up rounds. Wall time is measured around each child
  * process; peak RSS is written by a preload (--require rss-probe.cjs) in every variant alike.
  * Ratios are taken pair by pair (the action and the floor or peer of the same round), so drift on
@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startMintServer } from './bench/mint-server.ts'
+import { redactCredential, startSimulator } from '../__tests__/harness/github-simulator.ts'
 import {
   ACTIONS,
   bareNode,
@@ -51,14 +51,14 @@ interface Sample {
   rssKiB: number
 }
 
-const server = await startMintServer()
+const server = await startSimulator()
 const temp = mkdtempSync(join(tmpdir(), 'bench-'))
 const probe = join(REPO_ROOT, 'tools', 'bench', 'rss-probe.cjs')
 
 async function measure(variant: Variant): Promise<Sample> {
   writeFileSync(variant.env.GITHUB_OUTPUT, '')
   writeFileSync(variant.env.GITHUB_STEP_SUMMARY, '')
-  server.take()
+  server.requests.length = 0
   const started = performance.now()
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', probe, ...variant.args], {
@@ -71,9 +71,14 @@ async function measure(variant: Variant): Promise<Sample> {
   })
   const wallMs = performance.now() - started
   if (code !== 0) throw new Error(`${variant.label} exited with ${code}`)
-  const seen = server.take()
+  if (server.violations.length > 0) throw new Error(JSON.stringify(server.violations))
+  const seen = server.requests.splice(0)
   const sent = seen.map((request) => `${request.method} ${request.path}`)
-  if (sent.join('\n') !== variant.requests.join('\n') || seen.some((r) => r.token !== TOKEN)) {
+  // The credential as redacted (length and digest), whatever the scheme word before it.
+  const credential = (header: unknown) => String(header).replace(/^\S+ /, '')
+  const token = credential(redactCredential(`token ${TOKEN}`))
+  const wrong = seen.some((r) => credential(r.headers.authorization) !== token)
+  if (sent.join('\n') !== variant.requests.join('\n') || wrong) {
     throw new Error(`${variant.label} sent ${JSON.stringify(sent)}, not ${variant.requests}`)
   }
   const outputs = parseOutputFile(readFileSync(variant.env.GITHUB_OUTPUT, 'utf8'))
@@ -103,7 +108,7 @@ try {
     }
   }
 } finally {
-  server.close()
+  await server.close()
   rmSync(temp, { recursive: true, force: true })
 }
 

@@ -1,7 +1,11 @@
 /**
- * The bundled delete-runner sub-action, run as a runner runs it, against the simulator (held to
- * GitHub's description of the list and delete operations of all three scopes).
+ * delete-runner end to end: the bundled sub-action, run as a runner runs it, against the simulator
+ * (held to GitHub's description of the list and delete operations of all three scopes) keeping a
+ * registry of runners, for one runner and for fleets (name lists, prefixes, labels, pages, rate
+ * limits); and against hostile runner lists, refused before any DELETE.
  */
+import { jest } from '@jest/globals'
+import type { ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { githubError, type Simulator } from '../harness/github-simulator.ts'
 import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
@@ -11,7 +15,20 @@ import {
   type FakeRunner,
   type RegistryOptions
 } from '../harness/runner-registry.ts'
-import { expectNoLeak, INPUT_TOKEN, startTestSimulator } from '../harness/raw-server.ts'
+import { expectNoLeak } from '../harness/runner-log.ts'
+import { INPUT_TOKEN, startHostile, startTestSimulator } from '../harness/test-servers.ts'
+import {
+  answerError,
+  expectFailed,
+  JSON_TYPE,
+  LIST_PATH,
+  listPage,
+  runDeleteRunner,
+  runnerJson
+} from './steps.ts'
+
+// A run takes a few seconds; the slowest (fleets, retries, rate limits) under a minute.
+jest.setTimeout(60_000)
 
 const ACTION_DIR = join(REPO_ROOT, 'delete-runner')
 
@@ -241,4 +258,425 @@ it('names the permission when GitHub refuses the listing', async () => {
     'GET /orgs/octo-org/actions/runners for organization octo-org failed. GitHub answered 403'
   )
   expect(run.log).toContain('"Self-hosted runners" organization permission')
+})
+
+function cleanUp(simulator: Simulator, inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction({
+    actionDir: ACTION_DIR,
+    inputs: { token: INPUT_TOKEN, org: 'octo-org', ...inputs },
+    github: { api_url: simulator.url, repository: 'octo-org/hello-world' },
+    timeoutMs: 60_000
+  })
+}
+
+const methods = (simulator: Simulator) => simulator.requests.map((r) => r.method)
+const deletes = (simulator: Simulator) => methods(simulator).filter((m) => m === 'DELETE').length
+const gets = (simulator: Simulator) => methods(simulator).filter((m) => m === 'GET').length
+
+/** 250 runners over three pages: spot-1..spot-250, every tenth online, every fifth labelled gpu. */
+function fleet(): FakeRunner[] {
+  return Array.from({ length: 250 }, (_, i) =>
+    runner(
+      i + 1,
+      `spot-${i + 1}`,
+      (i + 1) % 10 === 0 ? 'online' : 'offline',
+      false,
+      (i + 1) % 5 === 0 ? ['self-hosted', 'Linux', 'GPU'] : ['self-hosted', 'Linux']
+    )
+  )
+}
+
+const entry = (id: number, name: string, deleted: boolean, reason?: string) => ({
+  id,
+  name,
+  status: 'offline',
+  deleted,
+  ...(reason ? { reason } : {})
+})
+
+function expectRefused(
+  run: ActionRun,
+  simulator: Simulator,
+  registry: RunnerRegistry,
+  words: string
+) {
+  expect(run.exitCode).toBe(1)
+  expect(run.outputs).toEqual({})
+  expect(run.log).toContain(words)
+  expect(deletes(simulator)).toBe(0)
+  expect(registry.deleted).toEqual([])
+  expectNoLeak(run, [INPUT_TOKEN])
+}
+
+describe('cleans up a fleet', () => {
+  it('deletes several names across pages, listing every page once, a second apart', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-151\nspot-249' })
+    expect(run.exitCode).toBe(0)
+    expect(gets(simulator)).toBe(3)
+    expect(registry.deleted).toEqual([3, 151, 249])
+    const times = simulator.requests.filter((r) => r.method === 'DELETE').map((r) => r.receivedAt)
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(990)
+    }
+    expect(run.outputs).toEqual({
+      deleted: 'true',
+      'deleted-count': '3',
+      runners: JSON.stringify([
+        entry(3, 'spot-3', true),
+        entry(151, 'spot-151', true),
+        entry(249, 'spot-249', true)
+      ])
+    })
+    expect(run.log).toContain('Deleted 2 of 3: spot-151 (id 151)')
+    expect(run.summary).toContain('Deleted 3 of 3 runners chosen in organization octo-org.')
+    expect(run.summary).toContain('<td>spot-249</td><td>249</td><td>offline</td><td>deleted</td>')
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
+  it('a name list with one online runner deletes nothing', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-10' })
+    expectRefused(
+      run,
+      simulator,
+      registry,
+      "Runner 'spot-10' (id 10, online) of organization octo-org is online"
+    )
+  })
+
+  it('a missing name with missing-ok true is skipped, and refused with missing-ok false', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-3\nspot-999' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([3])
+    expect(run.log).toContain(
+      "No runner of organization octo-org is named 'spot-999' (250 listed)."
+    )
+    expect(run.outputs['deleted-count']).toBe('1')
+
+    const again = await setUp(fleet())
+    const refused = await cleanUp(again.simulator, {
+      'runner-name': 'spot-3\nspot-999',
+      'missing-ok': 'false'
+    })
+    expectRefused(
+      refused,
+      again.simulator,
+      again.registry,
+      "is named 'spot-999' (250 listed). Check 'runner-name'"
+    )
+  })
+
+  it('a prefix over three pages deletes only the offline runners it matches, skipping online ones', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-24' })
+    // spot-24 and spot-240..spot-249: 11 runners; spot-240 is online.
+    expect(run.exitCode).toBe(0)
+    expect(gets(simulator)).toBe(3)
+    expect(registry.deleted).toEqual([24, 241, 242, 243, 244, 245, 246, 247, 248, 249])
+    expect(run.outputs['deleted-count']).toBe('10')
+    expect(run.log).toContain(
+      "Skipped 1 matching runners that are not offline: 'spot-240' (id 240, online)"
+    )
+    expect(run.summary).toContain('1 matching runners were not offline and were left alone')
+  })
+
+  it('labels select runners that have all of them, case-insensitively', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { labels: 'gpu, LINUX' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([5, 15, 25])
+  })
+
+  it('a prefix and labels together must both match', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-1', labels: 'GPU' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([15])
+  })
+
+  it('more than max-deletions fails before deleting any, saying how many matched', async () => {
+    const { registry, simulator } = await setUp(fleet())
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-1', 'max-deletions': '5' })
+    expectRefused(
+      run,
+      simulator,
+      registry,
+      "runners would be deleted, more than 'max-deletions' (5)"
+    )
+  })
+
+  it('dry-run reports what would be deleted and deletes nothing', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30))
+    const run = await cleanUp(simulator, { labels: 'gpu', 'dry-run': 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(deletes(simulator)).toBe(0)
+    expect(registry.deleted).toEqual([])
+    expect(run.outputs).toEqual({
+      deleted: 'false',
+      'deleted-count': '0',
+      runners: JSON.stringify([5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run')))
+    })
+    expect(run.summary).toContain(
+      'Dry run: 3 runners of organization octo-org would be deleted; nothing was deleted.'
+    )
+  })
+
+  it('a runner whose deletion keeps failing does not stop the others; the step fails naming it', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 30), { failDeletes: [15] })
+    const run = await cleanUp(simulator, { labels: 'gpu', retries: '1' })
+    expect(run.exitCode).toBe(1)
+    expect(registry.deleted).toEqual([5, 25])
+    expect(run.outputs.deleted).toBe('true')
+    expect(run.outputs['deleted-count']).toBe('2')
+    expect(JSON.parse(run.outputs.runners as string)).toEqual([
+      entry(5, 'spot-5', true),
+      entry(15, 'spot-15', false, 'the deletion failed'),
+      entry(25, 'spot-25', true)
+    ])
+    expect(run.log).toContain(
+      'Error: Deleted 2 of 3 runners of organization octo-org; not deleted:'
+    )
+    expect(run.log).toContain(
+      "'spot-15' (id 15, offline): DELETE /orgs/octo-org/actions/runners/15"
+    )
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
+  it('a secondary rate limit during deletions is waited out, and every runner is deleted', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 3), { minDeleteGapMs: 1500 })
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-1\nspot-2\nspot-3' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([1, 2, 3])
+    expect(registry.rateLimited).toBeGreaterThan(0)
+    expect(deletes(simulator)).toBe(3 + registry.rateLimited)
+    expect(run.log).toMatch(/Attempt 1 of 4 failed \(403 secondary rate limit\); retrying in/)
+    expect(run.outputs['deleted-count']).toBe('3')
+  })
+
+  it('a rate limit it may not wait out stops the deletions: the rest are not tried, and said so', async () => {
+    const { registry, simulator } = await setUp(fleet().slice(0, 9), { rateLimitAfter: 1 })
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(1)
+    expect(registry.deleted).toEqual([1])
+    expect(deletes(simulator)).toBe(2)
+    expect(run.outputs.deleted).toBe('true')
+    expect(run.outputs['deleted-count']).toBe('1')
+    const runners = JSON.parse(run.outputs.runners as string) as { id: number; reason?: string }[]
+    expect(runners.map((r) => r.reason)).toEqual([
+      undefined,
+      'the deletion failed',
+      ...Array(7).fill('not tried: rate limited')
+    ])
+    expect(run.log).toContain('GitHub asked to wait 600 s, longer than the 60 s this step waits')
+    expect(run.log).toContain('the 7 runners left are not tried')
+    expect(run.log).toContain("'spot-3' (id 3, offline): not tried: rate limited")
+    expect(run.summary).toContain('not tried: rate limited')
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
+  it('a runner listed on two pages (the list shifted while read) is deleted once', async () => {
+    const runners = fleet()
+      .slice(0, 150)
+      .map((r): FakeRunner => (r.id === 100 ? { ...r, status: 'offline' } : r))
+    const { registry, simulator } = await setUp(runners, { repeatOnNextPage: 100 })
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-100\nspot-101' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([100, 101])
+    expect(deletes(simulator)).toBe(2)
+  })
+
+  describe('input errors, before any request', () => {
+    it.each([
+      [{}, "Input 'runner-name' is empty and no selector is set"],
+      [
+        { 'runner-name': 'a', 'name-prefix': 'b' },
+        "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+      ],
+      [
+        { 'runner-name': 'a', labels: 'gpu' },
+        "Inputs 'runner-name' and 'name-prefix'/'labels' are both set"
+      ],
+      [
+        { 'name-prefix': 'spot-', 'only-offline': 'false' },
+        "Input 'only-offline' is false, but a selector"
+      ],
+      [{ 'name-prefix': 'spot-', 'max-deletions': '0' }, 'Input \'max-deletions\' is "0"'],
+      [{ 'name-prefix': 'spot-', 'max-deletions': '1001' }, 'Input \'max-deletions\' is "1001"'],
+      [{ 'name-prefix': 'spot-', 'dry-run': 'maybe' }, 'Input \'dry-run\' is "maybe"'],
+      [{ 'runner-name': 'a\nb\na' }, 'Input \'runner-name\' lists "a" twice'],
+      [{ 'name-prefix': 'x'.repeat(65) }, "Input 'name-prefix' is"],
+      [{ labels: 'gpu,a\u0007b' }, "Input 'labels' has"]
+    ])(
+      '%o',
+      async (inputs, words) => {
+        const { registry, simulator } = await setUp(fleet().slice(0, 3))
+        const run = await cleanUp(simulator, inputs as Record<string, string>)
+        expect(run.exitCode).toBe(1)
+        expect(run.outputs).toEqual({})
+        expect(run.log).toContain(`Error: ${words}`)
+        expect(simulator.requests).toEqual([])
+        expect(registry.deleted).toEqual([])
+      },
+      60_000
+    )
+  })
+})
+
+/** A hostile runner list: how it answers list request `n` (from 1) at `url`, on the server `api`. */
+interface BadList {
+  page: (res: ServerResponse, n: number, url: string, api: string) => void
+  /** How many GETs it takes to fail (`[max]`: at most that many); no request is ever a DELETE. */
+  gets: number | [number]
+  words: string[]
+  never?: (string | RegExp)[]
+  inputs?: Record<string, string>
+  boundMs?: number
+}
+
+const one =
+  (runners: string[], total = 1) =>
+  (res: ServerResponse) =>
+    listPage(res, runners, total)
+const plain = (headers: Record<string, string>, body: string) => (res: ServerResponse) =>
+  void res.writeHead(200, headers).end(body)
+const page2 =
+  (second: (res: ServerResponse) => void, total: number): BadList['page'] =>
+  (res, n, url, api) =>
+    n === 1
+      ? listPage(res, [runnerJson(1, 'spot-1')], total, `${api}${LIST_PATH}?page=2`)
+      : second(res)
+const UNECHOED = ['SERVER-PAGE-MARKER', '0 listed']
+const NOT_JSON = [
+  'SERVER-PAGE-MARKER',
+  /Cannot use 'in' operator|Unexpected token|is not valid JSON/
+]
+
+const BAD_LISTS: Record<string, BadList> = {
+  // GitHub's paginator would end the list there.
+  'a 409 on page 2 fails the step, naming page 2': {
+    page: page2((res) => answerError(res, 409, 'Conflict'), 150),
+    gets: 2,
+    words: ['GitHub answered 409: "Conflict"', 'page 2']
+  },
+  'a bad runner on page 2 fails the step, though page 1 holds the runner named': {
+    page: page2(one([runnerJson('1.5', 'spot-2')], 2), 2),
+    gets: 2,
+    words: ['page 2 of the runner list']
+  },
+  ...Object.fromEntries(
+    ['<http://[::1>; rel="next"', '<http://a b/>; rel="next"'].map((link) => [
+      `a next link that is no URL (${link}) fails naming the page, not with a JavaScript message`,
+      {
+        page: plain({ ...JSON_TYPE, link }, '{"total_count":150,"runners":[]}'),
+        gets: 1,
+        words: ['page 1 of the runner list'],
+        never: [/^Error: Invalid URL$/m]
+      }
+    ])
+  ),
+  ...Object.fromEntries(
+    (
+      [
+        ['an empty 200', JSON_TYPE, '', UNECHOED],
+        ['null', JSON_TYPE, 'null', UNECHOED],
+        ['false', JSON_TYPE, 'false', UNECHOED],
+        ['an array', JSON_TYPE, '[]', UNECHOED],
+        ['an object with no runners list', JSON_TYPE, '{"total_count":1}', UNECHOED],
+        [
+          'an HTML page',
+          { 'content-type': 'text/html' },
+          '<html>SERVER-PAGE-MARKER</html>',
+          UNECHOED
+        ],
+        [
+          'JSON-typed text that is not JSON',
+          JSON_TYPE,
+          '<html>SERVER-PAGE-MARKER runners</html>',
+          NOT_JSON
+        ],
+        [
+          'plain text',
+          { 'content-type': 'text/plain' },
+          'total_count runners SERVER-PAGE-MARKER',
+          NOT_JSON
+        ]
+      ] as const
+    ).map(([what, headers, body, never]) => [
+      `page 1 being ${what} fails, naming the page and never echoing it`,
+      {
+        page: plain(headers, body),
+        gets: 1,
+        words: ['page 1 of the runner list'],
+        never: [...never]
+      }
+    ])
+  ),
+  'a next link back to the same page fails as a repeat, after one request': {
+    page: (res, n, url, api) => listPage(res, [runnerJson(1, 'spot-1')], 1, `${api}${url}`),
+    gets: 1,
+    words: ['links to a page already read']
+  },
+  'a next link back to the same page fails as a repeat even when it holds `:name`': {
+    page: (res, n, url, api) =>
+      listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=2&q=::warning::x`),
+    gets: [3],
+    words: ['links to a page already read']
+  },
+  'a list that claims more pages than its total_count allows stops and fails': {
+    page: (res, n, url, api) =>
+      listPage(
+        res,
+        n === 1 ? [runnerJson(1, 'spot-1')] : [],
+        1,
+        `${api}${LIST_PATH}?page=${n + 1}`
+      ),
+    gets: [3],
+    words: ['links to more pages than its total_count of 1 runners allows']
+  },
+  'a list that claims ten million runners is read 100 pages deep at most': {
+    page: (res, n, url, api) => listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=${n + 1}`),
+    inputs: { 'runner-name': '', 'name-prefix': 'spot-' },
+    boundMs: 15_000,
+    gets: 100,
+    words: ['at most 100']
+  },
+  ...Object.fromEntries(
+    ['1.5', '-1', '0', '1e400', '9007199254740993.0', '9007199254740993', '"7"'].map((id) => [
+      `a runner id of ${id} is refused, and nothing is deleted`,
+      {
+        page: one([runnerJson(id, 'spot-1')]),
+        gets: 1,
+        words: ["whose 'id' is not a positive whole number"]
+      }
+    ])
+  )
+}
+
+describe('delete-runner refuses a runner list that is not whole and well-formed, before any DELETE', () => {
+  it.each(Object.entries(BAD_LISTS))('%s', async (_, bad) => {
+    const api = await startHostile((req, res, n) => bad.page(res, n, req.url, api.url))
+    const run = await runDeleteRunner(api.url, bad.inputs)
+    expectFailed(run, { boundMs: bad.boundMs })
+    const query = bad.inputs ? 'per_page=100' : 'per_page=100&name=spot-1'
+    expect(api.requests[0]?.url).toBe(`${LIST_PATH}?${query}`)
+    expect(api.requests.every((s) => s.method === 'GET')).toBe(true)
+    if (typeof bad.gets === 'number') expect(api.requests).toHaveLength(bad.gets)
+    else expect(api.requests.length).toBeLessThanOrEqual(bad.gets[0])
+    for (const words of bad.words) expect(run.log).toContain(words)
+    for (const never of bad.never ?? []) {
+      if (typeof never === 'string') expect(run.log).not.toContain(never)
+      else expect(run.log).not.toMatch(never)
+    }
+  })
+})
+
+it('a runner-name of 65 characters is refused before any request', async () => {
+  const api = await startHostile((req, res) => listPage(res, [], 0))
+  const run = await runDeleteRunner(api.url, { 'runner-name': 'r'.repeat(65) })
+  expectFailed(run)
+  expect(api.connections).toBe(0)
+  expect(run.log).toContain("Error: Input 'runner-name'")
+  expect(run.log).toContain('at most 64 characters')
 })

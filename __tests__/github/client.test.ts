@@ -14,14 +14,14 @@ import { causes } from '../../src/step/errors.js'
 import { FailedAttempts } from '../../src/github/retry.js'
 import { TransportError } from '../../src/github/transport.js'
 import { USER_AGENT } from '../../src/github/version.js'
-import { startProxy, type LoopbackProxy } from '../harness/raw-server.js'
+import { redactCredential, type Simulator } from '../harness/github-simulator.js'
 import {
   closedPort,
-  closeServers,
-  serve,
-  type Handler,
-  type Loopback
-} from '../harness/loopback.js'
+  startHostile as serve,
+  startProxy,
+  type Proxy,
+  type Script as Handler
+} from '../harness/test-servers.js'
 
 // Installed before @actions/github (and so @octokit/core, which binds console.warn when it is
 // loaded) is first imported by createClient: whatever Octokit prints by itself lands here.
@@ -35,14 +35,12 @@ const REQUEST_ID = 'CF94:2BE0:1E4A3E:3CE7D0:6400F8B0'
 let lines: { info: string[]; debug: string[]; warning: string[] }
 let clock: number
 let clients: GitHubClient[]
-let proxies: LoopbackProxy[]
 const envBefore = { ...process.env }
 
 beforeEach(() => {
   lines = { info: [], debug: [], warning: [] }
   clock = 1_000_000
   clients = []
-  proxies = []
   consoleWarn.mockClear()
   consoleError.mockClear()
   stderrWrite.mockClear()
@@ -50,8 +48,6 @@ beforeEach(() => {
 
 afterEach(async () => {
   await Promise.all(clients.map((client) => client.close()))
-  await Promise.all(proxies.map((proxy) => proxy.close()))
-  await closeServers()
   process.env = { ...envBefore }
 })
 
@@ -83,10 +79,10 @@ async function client(apiUrl: string, options: Partial<ClientOptions> = {}) {
 /** Answers each request with the next of `handlers`; the last one answers the rest. */
 function inTurn(...handlers: Handler[]): Handler {
   let next = 0
-  return (request, res, req) => {
+  return (request, res, n) => {
     const handler = handlers[Math.min(next, handlers.length - 1)]
     next += 1
-    handler?.(request, res, req)
+    handler?.(request, res, n)
   }
 }
 
@@ -126,21 +122,21 @@ describe('requests', () => {
     )
     expect(response).toMatchObject({ status: 201, data: minted })
     expect(lines.info).toEqual(['Attempt 1 of 3 failed (502); retrying in 1.0 s'])
-    expect(api.received.map(({ method, url }) => `${method} ${url}`)).toEqual([
+    expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([
       'POST /repos/o/r/actions/runners/remove-token',
       'POST /repos/o/r/actions/runners/remove-token'
     ])
-    expect(api.received[1]?.headers.authorization).toBe(`token ${TOKEN}`)
+    expect(api.requests[1]?.headers.authorization).toBe(redactCredential(`token ${TOKEN}`))
   })
 
   it('sends the JSON media type, the API version, its user agent and the token', async () => {
     const api = await serve(json(201, minted))
     await (await client(api.url)).request('POST /x', { data: { a: 1 } })
-    const [sent] = api.received
+    const [sent] = api.requests
     expect(sent?.headers).toMatchObject({
       accept: 'application/vnd.github+json',
       'x-github-api-version': '2022-11-28',
-      authorization: `token ${TOKEN}`,
+      authorization: redactCredential(`token ${TOKEN}`),
       'content-type': 'application/json; charset=utf-8'
     })
     expect(sent?.headers['user-agent']).toMatch(new RegExp(`^${USER_AGENT} octokit-core\\.js/`))
@@ -152,7 +148,7 @@ describe('requests', () => {
     const failure = await failureOf((await client(api.url, { retries: 2 })).request('POST /x'))
     expect(failure).toMatchObject({ attempts: 3, elapsedMs: 1000 + 1000 })
     expect(failure.last).toMatchObject({ status: 503, message: 'Service Unavailable' })
-    expect(api.received).toHaveLength(3)
+    expect(api.requests).toHaveLength(3)
     expect(lines.info).toEqual([
       'Attempt 1 of 3 failed (503); retrying in 1.0 s',
       'Attempt 2 of 3 failed (503); retrying in 1.0 s'
@@ -162,7 +158,7 @@ describe('requests', () => {
   it('does not retry a 404', async () => {
     const api = await serve(json(404, { message: 'Not Found' }))
     const failure = await failureOf((await client(api.url)).request('POST /x'))
-    expect([failure.attempts, failure.message, api.received.length]).toEqual([1, 'Not Found', 1])
+    expect([failure.attempts, failure.message, api.requests.length]).toEqual([1, 'Not Found', 1])
     expect(lines.info).toEqual([])
   })
 
@@ -198,7 +194,7 @@ describe('requests', () => {
     expect(failure.message).toBe(
       `a 307 redirect pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
     )
-    expect(other.received).toEqual([])
+    expect(other.requests).toEqual([])
   })
 
   it('retries a refused connection with the real clock, randomness and sleep', async () => {
@@ -350,10 +346,9 @@ describe('the proxy', () => {
   })
 
   /** The API as `http://api.github.test`, reachable only through a loopback proxy. */
-  async function behindProxy(handler: Handler): Promise<{ api: Loopback; proxy: LoopbackProxy }> {
+  async function behindProxy(handler: Handler): Promise<{ api: Simulator; proxy: Proxy }> {
     const api = await serve(handler)
     const proxy = await startProxy(api.port)
-    proxies.push(proxy)
     process.env.HTTP_PROXY = proxy.url
     return { api, proxy }
   }
@@ -366,14 +361,14 @@ describe('the proxy', () => {
     const response = await github.request('POST /x', { a: 1 })
     expect(response).toMatchObject({ status: 201, data: minted })
     expect(proxy.seen.map(({ line }) => line)).toEqual(['CONNECT api.github.test:80'])
-    expect(api.received).toEqual([
+    expect(api.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
         url: '/x',
         body: '{"a":1}',
         headers: expect.objectContaining({
           host: 'api.github.test',
-          authorization: `token ${TOKEN}`,
+          authorization: redactCredential(`token ${TOKEN}`),
           accept: 'application/vnd.github+json'
         })
       })
@@ -393,7 +388,7 @@ describe('the proxy', () => {
     const response = await github.request('POST /x')
     expect(response.status).toBe(201)
     expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 1.0 s'])
-    expect(api.received).toHaveLength(2)
+    expect(api.requests).toHaveLength(2)
     expect(proxy.seen.map(({ line }) => line)).toEqual([
       'CONNECT api.github.test:80',
       'CONNECT api.github.test:80'
@@ -411,7 +406,7 @@ describe('the proxy', () => {
     const failure = await failureOf(github.request('POST /leave'))
     expect(failure.attempts).toBe(1)
     expect(failure.message).toContain('pointed to http://elsewhere.test, outside')
-    expect(api.received.map(({ method, url }) => `${method} ${url}`)).toEqual([
+    expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([
       'POST /old',
       'POST /new',
       'POST /leave'
@@ -434,7 +429,6 @@ describe('proxyExchange', () => {
   it('abandons a body over maxBytes, then makes a new connection for the next request', async () => {
     const api = await serve((_, res) => res.end('x'.repeat(100)))
     const proxy = await startProxy(api.port)
-    proxies.push(proxy)
     process.env.HTTP_PROXY = proxy.url
     const via = proxyExchange('http://api.github.test')
     if (!via) throw new Error('expected the proxy to apply')
@@ -454,7 +448,6 @@ describe('proxyExchange', () => {
   it('reads an answer with no body as empty', async () => {
     const api = await serve((_, res) => res.writeHead(204, { 'x-ratelimit-remaining': '7' }).end())
     const proxy = await startProxy(api.port)
-    proxies.push(proxy)
     process.env.HTTP_PROXY = proxy.url
     const via = proxyExchange('http://api.github.test')
     const answered = await via?.exchange(new URL('http://api.github.test/x'), request(), 100)

@@ -16,9 +16,8 @@ import {
   type Exchange,
   type Exchanger
 } from '../../src/github/transport.js'
-import { closedPort, closeServers, serve, within, type Loopback } from '../harness/loopback.js'
-
-afterEach(closeServers)
+import { redactCredential, type Simulator } from '../harness/github-simulator.js'
+import { closedPort, startHostile as serve, within } from '../harness/test-servers.js'
 
 const TOKEN = 'ghp_transportTestToken00000000000000000'
 const POST = {
@@ -27,7 +26,7 @@ const POST = {
   body: '{"labels":["a b"]}'
 }
 
-function fetchOn(api: Loopback, options: { timeoutMs?: number; maxBytes?: number } = {}) {
+function fetchOn(api: Simulator, options: { timeoutMs?: number; maxBytes?: number } = {}) {
   return pinnedFetch(api.url, options.timeoutMs ?? 5000, directExchange, options.maxBytes)
 }
 
@@ -66,12 +65,12 @@ describe('one exchange', () => {
         .end('{"token":"é"}')
     )
     const response = await fetchOn(api)(`${api.url}/repos/o/r/actions/runners/remove-token`, POST)
-    expect(api.received).toEqual([
+    expect(api.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
         url: '/repos/o/r/actions/runners/remove-token',
         body: POST.body,
-        headers: expect.objectContaining({ authorization: `token ${TOKEN}` })
+        headers: expect.objectContaining({ authorization: redactCredential(`token ${TOKEN}`) })
       })
     ])
     expect(response).toMatchObject({
@@ -93,7 +92,7 @@ describe('one exchange', () => {
   it('sends a GET with no body when given no options', async () => {
     const api = await serve((_, res) => res.writeHead(200).end('plain'))
     const response = await fetchOn(api)(`${api.url}/x`)
-    expect(api.received).toEqual([expect.objectContaining({ method: 'GET', url: '/x', body: '' })])
+    expect(api.requests).toEqual([expect.objectContaining({ method: 'GET', url: '/x', body: '' })])
     expect(await response.text()).toBe('plain')
   })
 
@@ -142,7 +141,7 @@ describe('the origin pin', () => {
     expect(error.message).toBe(
       `a request pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
     )
-    expect([api.received, other.received]).toEqual([[], []])
+    expect([api.requests, other.requests]).toEqual([[], []])
   })
 
   it.each([
@@ -152,7 +151,7 @@ describe('the origin pin', () => {
     const api = await serve((_, res) => res.end())
     const error = await refusal(fetchOn(api)(urlOf(api.port)))
     expect(error.problem).toBe('off-origin')
-    expect(api.received).toEqual([])
+    expect(api.requests).toEqual([])
   })
 
   it('accepts any path on the origin of an api-url that has a path', async () => {
@@ -179,7 +178,7 @@ describe('redirects', () => {
       expect(response.status).toBe(201)
       expect(response.url).toBe(`${api.url}/new?page=2`)
       expect(await response.text()).toBe('"/new?page=2"')
-      const sent = api.received.map(({ method, url, body, headers }) => ({
+      const sent = api.requests.map(({ method, url, body, headers }) => ({
         method,
         url,
         body,
@@ -188,7 +187,7 @@ describe('redirects', () => {
       }))
       const same = {
         body: POST.body,
-        authorization: `token ${TOKEN}`,
+        authorization: redactCredential(`token ${TOKEN}`),
         contentType: 'application/json'
       }
       expect(sent).toEqual([
@@ -225,8 +224,8 @@ describe('redirects', () => {
     )
     expect(error.message).not.toContain('/secret/path')
     expect(error.message).not.toContain('hidden-value')
-    expect(api.received).toHaveLength(1)
-    expect(other.received).toEqual([])
+    expect(api.requests).toHaveLength(1)
+    expect(other.requests).toEqual([])
   })
 
   it.each([
@@ -240,7 +239,7 @@ describe('redirects', () => {
     expect(error.message).toBe(
       `a 302 redirect pointed to ${named}, outside 'api-url' (${api.url}); nothing was sent there`
     )
-    expect(api.received).toHaveLength(1)
+    expect(api.requests).toHaveLength(1)
   })
 
   it('refuses a redirect from https down to http on the same host', async () => {
@@ -263,14 +262,14 @@ describe('redirects', () => {
     expect(error.message).toBe(
       'the server answered POST with 303, which asks for a GET elsewhere; not followed'
     )
-    expect(api.received).toHaveLength(1)
+    expect(api.requests).toHaveLength(1)
   })
 
   it('follows a 303 to a GET', async () => {
     const api = await redirecting(303)
     const response = await fetchOn(api)(`${api.url}/old`)
     expect(response.status).toBe(201)
-    expect(api.received.map(({ method, url }) => `${method} ${url}`)).toEqual([
+    expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([
       'GET /old',
       'GET /new?page=2'
     ])
@@ -297,7 +296,7 @@ describe('redirects', () => {
     expect(error.message).toBe(
       `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`
     )
-    expect(api.received).toHaveLength(MAX_REDIRECTS + 1)
+    expect(api.requests).toHaveLength(MAX_REDIRECTS + 1)
   })
 
   /** `/0` redirects to `/1`, ... up to `/hops`, which answers 200. */
@@ -336,8 +335,8 @@ describe('the body limit', () => {
     'abandons %s body past maxBytes unread and destroys the connection',
     async (_, headers, body) => {
       let socketClosed: Promise<void> | undefined
-      const api = await serve((_, res, req) => {
-        socketClosed = new Promise((resolve) => req.socket.once('close', () => resolve()))
+      const api = await serve((_, res) => {
+        socketClosed = new Promise((resolve) => res.socket?.once('close', () => resolve()))
         res.writeHead(200, { 'content-type': 'application/json', ...headers })
         res.write(body)
         // The server never ends the answer: only the client can close this connection.
@@ -451,7 +450,7 @@ describe('the time-out', () => {
     await expect(fetchOn(api, { timeoutMs: 300 })(`${api.url}/x`, POST)).rejects.toMatchObject({
       name: 'TimeoutError'
     })
-    expect(api.received.map(({ url }) => url)).toEqual(['/x', '/xx'])
+    expect(api.requests.map(({ url }) => url)).toEqual(['/x', '/xx'])
   })
 
   it("rejects with the caller's own abort reason", async () => {

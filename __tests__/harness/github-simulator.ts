@@ -1,14 +1,18 @@
 /**
- * A GitHub REST API simulator on 127.0.0.1, for end-to-end tests, `npm run demo` and local runs.
+ * The one fake GitHub: a REST API simulator on 127.0.0.1 for end-to-end and request-layer tests,
+ * the bench, `npm run demo` and the load test.
  *
  * It routes by GitHub's own description of the operations we call (spec/github-operations.json):
  * a request whose path, method, parameters or body the description does not allow is refused and
- * recorded as a violation, and so is an answer a test asks it to send that the description does not
- * allow (unless the test declares it off-spec on purpose). By default it answers with GitHub's
- * documented example. Tests assert that `violations` stays empty.
+ * recorded as a violation, and so is an answer a test scripts that the description does not allow,
+ * unless the test declares it off-spec on purpose. By default it answers with GitHub's documented
+ * example. A hostile server is one declared off-spec as a whole (`offSpec`): every request reaches
+ * its responder, which may answer by hand on the raw response and socket (hold, reset, write
+ * malformed bytes, end early, redirect). Tests assert that `violations` stays empty.
  */
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { Contract } from './github-contract.ts'
 
@@ -16,6 +20,8 @@ export interface RecordedRequest {
   method: string
   /** Path as sent, prefix included, e.g. `/api/v3/orgs/octo/actions/runners/remove-token`. */
   path: string
+  /** Path and query as sent. */
+  url: string
   /** GitHub's operation ID, e.g. `actions/create-remove-token-for-org`, once matched. */
   operationId?: string
   /** The matched operation, e.g. `POST /orgs/{org}/actions/runners/remove-token`. */
@@ -34,25 +40,39 @@ export interface Answer {
   status: number
   headers?: Record<string, string>
   json?: unknown
-  raw?: string
-  /** Reset the connection (TCP RST) without answering. */
-  reset?: boolean
-  /** Never answer (a hung server); the connection is closed when the simulator stops. */
-  hang?: boolean
-  /**
-   * Why this answer breaks GitHub's description on purpose (a fault to inject). Without it, an
-   * answer the description does not allow is a violation and is not sent.
-   */
+  raw?: string | Buffer
+  /** Why this answer breaks GitHub's description on purpose; without it, it is checked. */
   offSpec?: string
+  /** Answers by hand on the raw response and socket instead (needs `offSpec`). */
+  byHand?: (res: ServerResponse) => void
 }
 
-/** Chooses the answer to one accepted request; the default is GitHub's documented example. */
-export type Responder = (request: RecordedRequest) => Answer | Promise<Answer>
+/** Resets the connection (TCP RST) without answering. */
+export const RESET: Answer = {
+  status: 0,
+  offSpec: 'a connection reset',
+  byHand: (res) => res.socket?.resetAndDestroy()
+}
+/** Never answers (a hung server); the connection is closed when the simulator stops. */
+export const HANG: Answer = { status: 0, offSpec: 'a server that never answers', byHand: () => {} }
+
+/**
+ * Chooses the answer to one request: an `Answer`, or nothing once it answered by hand on `res`
+ * (which only a server declared `offSpec` may do).
+ */
+export type Responder = (
+  request: RecordedRequest,
+  res: ServerResponse
+) => Answer | undefined | Promise<Answer | undefined>
 
 export interface SimulatorOptions {
   /** `/api/v3` to stand in for GitHub Enterprise Server. */
   pathPrefix?: string
   respond?: Responder
+  /** Why this whole server is off GitHub's description (a hostile server): see the top. */
+  offSpec?: string
+  /** Serve https with this key and certificate. */
+  tls?: { key: string; cert: string }
 }
 
 export interface Violation {
@@ -63,7 +83,10 @@ export interface Violation {
 export interface Simulator {
   /** Base URL to pass as `api-url`, e.g. `http://127.0.0.1:40123/api/v3`. */
   url: string
+  port: number
   requests: RecordedRequest[]
+  /** TCP connections accepted (a TLS handshake the client refused is one, with no request). */
+  connections: number
   /** Requests and answers GitHub's description does not allow. A test expects none. */
   violations: Violation[]
   close(): Promise<void>
@@ -111,107 +134,113 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     options.respond ?? ((request) => contract.example(request.operationId as string))
   const requests: RecordedRequest[] = []
   const violations: Violation[] = []
-  const hung = new Set<ServerResponse>()
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      violations.push({
-        request: `${req.method} ${req.url}`,
-        reason: `simulator error: ${String(error)}`
-      })
-      send(res, githubError(500, `simulator error: ${String(error)}`))
-    })
-  })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now()
-    const body = await readBody(req)
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks).toString('utf8')
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const request: RecordedRequest = {
       method: req.method ?? '',
       path: url.pathname,
+      url: req.url ?? '',
       params: {},
-      query: {},
+      query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers, authorization: redactCredential(req.headers.authorization) },
       body,
       receivedAt
     }
     requests.push(request)
-    const line = `${request.method} ${request.path}${url.search}`
     const refuse = (status: number, reason: string) => {
-      violations.push({ request: line, reason })
+      violations.push({ request: `${request.method} ${request.url}`, reason })
       send(res, githubError(status, `Simulator: ${reason}`))
     }
-    if (!request.path.startsWith(`${prefix}/`)) return refuse(404, `the path is outside ${prefix}/`)
-    const match = contract.matchRequest(
-      request.method,
-      request.path.slice(prefix.length),
-      url.searchParams,
-      body
-    )
-    if ('problem' in match) return refuse(404, match.problem)
-    Object.assign(request, match)
-    if (!request.headers.authorization) {
+    const inside = request.path.startsWith(`${prefix}/`)
+    const match = inside
+      ? contract.matchRequest(
+          request.method,
+          request.path.slice(prefix.length),
+          url.searchParams,
+          body
+        )
+      : { problem: `the path is outside ${prefix}/` }
+    if ('problem' in match) {
+      if (options.offSpec === undefined) return refuse(404, match.problem)
+    } else Object.assign(request, match)
+    if (options.offSpec === undefined && !request.headers.authorization) {
       return send(res, githubError(401, 'Requires authentication'))
     }
-
-    const answer = await respond(request)
-    if (answer.reset) return void req.socket.resetAndDestroy()
-    if (answer.hang) return void hung.add(res)
+    const answer = await respond(request, res)
+    if (!answer) {
+      if (options.offSpec === undefined) refuse(500, 'answered by hand, but not declared offSpec')
+      return
+    }
+    const offSpec = answer.offSpec ?? options.offSpec
+    if (answer.byHand) {
+      if (offSpec === undefined) return refuse(500, 'an answer by hand must say why (offSpec)')
+      return answer.byHand(res)
+    }
     const problem =
-      answer.offSpec === undefined &&
-      contract.checkAnswer(match.operationId, answer.status, answerBody(answer))
+      offSpec === undefined &&
+      (request.operationId === undefined
+        ? 'the request matches no operation, so no answer can be checked'
+        : contract.checkAnswer(request.operationId, answer.status, answerBody(answer)))
     if (problem) {
-      return refuse(
-        500,
-        `the answer given for ${match.operationId} (${answer.status}) breaks GitHub's description: ${problem}`
-      )
+      const about = `the answer given for ${request.operationId ?? request.path} (${answer.status})`
+      return refuse(500, `${about} breaks GitHub's description: ${problem}`)
     }
     send(res, answer)
   }
 
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => undefined)
+    void handle(req, res).catch((error: unknown) => {
+      violations.push({ request: `${req.method} ${req.url}`, reason: `simulator error: ${error}` })
+      if (!res.headersSent) send(res, githubError(500, `simulator error: ${String(error)}`))
+    })
+  }
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener)
+  // A client that refuses the certificate ends the handshake: not the server's failure.
+  server.on('tlsClientError', () => undefined)
+  server.on('connection', () => (simulator.connections += 1))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+  const simulator: Simulator = {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${prefix}`,
+    port,
     requests,
+    connections: 0,
     violations,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const res of hung) res.destroy()
         server.closeAllConnections()
         server.close(() => resolve())
       })
   }
+  return simulator
 }
 
 function answerBody(answer: Answer): unknown {
   if (answer.raw === undefined) return answer.json
   try {
-    return JSON.parse(answer.raw)
+    return JSON.parse(answer.raw.toString())
   } catch {
-    return answer.raw
+    return answer.raw.toString()
   }
 }
 
 function send(res: ServerResponse, answer: Answer): void {
-  const body = answer.raw ?? (answer.json === undefined ? '' : JSON.stringify(answer.json))
-  const headers: Record<string, string> = { ...answer.headers }
-  if (answer.json !== undefined && !hasHeader(headers, 'content-type')) {
-    headers['content-type'] = 'application/json; charset=utf-8'
-  }
-  if (!hasHeader(headers, 'x-github-request-id'))
-    headers['x-github-request-id'] = 'E2E0:0000:000000:000000:00000000'
-  res.writeHead(answer.status, headers)
-  res.end(body)
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name)
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  const given = answer.headers ?? {}
+  const has = (name: string) => Object.keys(given).some((key) => key.toLowerCase() === name)
+  res.writeHead(answer.status, {
+    ...(has('x-github-request-id')
+      ? {}
+      : { 'x-github-request-id': 'E2E0:0000:000000:000000:00000000' }),
+    ...(answer.json === undefined || has('content-type')
+      ? {}
+      : { 'content-type': 'application/json; charset=utf-8' }),
+    ...given
+  })
+  res.end(answer.raw ?? (answer.json === undefined ? '' : JSON.stringify(answer.json)))
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Simulator } from './github-simulator.ts'
 import { REPO_ROOT, runAction, type ActionRun } from './run-action.ts'
-import { INPUT_TOKEN } from './raw-server.ts'
+import { INPUT_TOKEN } from './test-servers.ts'
 
 /** What the runner sets for every job of one workflow run (the attempt is ignored on purpose). */
 export const THIS_RUN = {
@@ -84,41 +84,3 @@ export const chunksLoaded = (run: ProbedRun) =>
       /\/\d+\.index\.js$/.test(url) &&
       readFileSync(fileURLToPath(url), 'utf8').includes('JWEDecryptionFailed')
   )
-
-/**
- * The forms in which the runner recognises a masked value (raw; base64 at each of the three
- * alignments; URL- and JSON-escaped) and a few it does not (base64url, hex): a job output holding
- * any of them would be dropped, or would leak the value.
- */
-export function encodingsOf(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8')
-  const forms = [
-    secret,
-    encodeURIComponent(secret),
-    JSON.stringify(secret).slice(1, -1),
-    bytes.toString('hex')
-  ]
-  for (let shift = 0; shift < 3; shift++) {
-    const whole = bytes.subarray(shift, shift + Math.floor((bytes.length - shift) / 3) * 3)
-    forms.push(whole.toString('base64'), whole.toString('base64url'))
-  }
-  return forms
-}
-
-export function expectFreeOfSecrets(value: string, secrets: string[]): void {
-  expect(value.length).toBeGreaterThan(0)
-  for (const secret of secrets) {
-    for (const form of encodingsOf(secret)) expect(value).not.toContain(form)
-  }
-}
-
-/** The runner's `::add-mask::` of each value comes before every other line the step printed. */
-export function expectMasksBeforeAnyOutput(run: ActionRun, secrets: string[]): void {
-  const lines = run.stdout.split('\n').filter(Boolean)
-  const firstOther = lines.findIndex((line) => !line.startsWith('::add-mask::'))
-  for (const secret of secrets) {
-    const maskAt = lines.indexOf(`::add-mask::${secret}`)
-    expect(maskAt).toBeGreaterThanOrEqual(0)
-    if (firstOther >= 0) expect(maskAt).toBeLessThan(firstOther)
-  }
-}

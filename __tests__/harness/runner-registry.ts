@@ -5,12 +5,7 @@
  * a DELETE that comes too soon after the previous one with a secondary rate limit (as GitHub asks
  * for mutating requests at least a second apart).
  */
-import {
-  githubError,
-  type Answer,
-  type RecordedRequest,
-  type Responder
-} from './github-simulator.ts'
+import { githubError, type Answer, type RecordedRequest } from './github-simulator.ts'
 
 export interface FakeRunner {
   id: number
@@ -38,15 +33,15 @@ export interface RegistryOptions {
   repeatOnNextPage?: number
 }
 
-export function runner(
+export const runner = (
   id: number,
   name: string,
   status: FakeRunner['status'] = 'offline',
   busy = false,
   labels?: string[]
-): FakeRunner {
-  return { id, name, status, busy, ...(labels ? { labels } : {}) }
-}
+): FakeRunner => ({ id, name, status, busy, ...(labels ? { labels } : {}) })
+
+const SECONDARY = 'You have exceeded a secondary rate limit.'
 
 export class RunnerRegistry {
   readonly deleted: number[] = []
@@ -54,7 +49,6 @@ export class RunnerRegistry {
   rateLimited = 0
   private lastDeleteAt = -Infinity
   private readonly busyLeft: Record<number, number>
-
   readonly runners: FakeRunner[]
   private readonly options: RegistryOptions
 
@@ -65,9 +59,9 @@ export class RunnerRegistry {
     this.busyLeft = { ...options.busyFor }
   }
 
-  readonly respond: Responder = (request) => {
+  readonly respond = (request: RecordedRequest): Answer => {
     if (request.method === 'GET') return this.list(request)
-    if (request.method === 'DELETE') return this.paced(request)
+    if (request.method === 'DELETE') return this.remove(request)
     throw new Error(`the registry does not answer ${request.operation}`)
   }
 
@@ -88,64 +82,40 @@ export class RunnerRegistry {
       ...(current < last ? [link(current + 1, 'next'), link(last, 'last')] : []),
       ...(current > 1 ? [link(1, 'first'), link(current - 1, 'prev')] : [])
     ]
-    const listedRunners = all.slice((current - 1) * size, current * size)
+    const listed = all.slice((current - 1) * size, current * size)
     const before = all[(current - 1) * size - 1]
-    if (current > 1 && before !== undefined && before.id === this.options.repeatOnNextPage) {
-      listedRunners.unshift(before)
-    }
+    if (current > 1 && before && before.id === this.options.repeatOnNextPage) listed.unshift(before)
     for (const id of this.options.vanishAfterListing ?? []) {
       const index = this.runners.findIndex((r) => r.id === id)
       if (index >= 0) this.runners.splice(index, 1)
     }
+    const labelled = ({ labels = ['self-hosted'], ...r }: FakeRunner) => ({
+      ...r,
+      os: 'linux',
+      labels: labels.map((name, i) => ({ id: i + 1, name, type: i ? 'custom' : 'read-only' }))
+    })
     return {
       status: 200,
       headers: links.length > 0 ? { link: links.join(', ') } : {},
-      json: {
-        total_count: all.length,
-        runners: listedRunners.map(({ labels = ['self-hosted'], ...r }) => ({
-          ...r,
-          os: 'linux',
-          labels: labels.map((name, index) => ({
-            id: index + 1,
-            name,
-            type: index === 0 ? 'read-only' : 'custom'
-          }))
-        }))
-      }
+      json: { total_count: all.length, runners: listed.map(labelled) }
     }
   }
 
-  private paced(request: RecordedRequest): Answer {
+  private remove(request: RecordedRequest): Answer {
     if (this.deleted.length >= (this.options.rateLimitAfter ?? Infinity)) {
       this.rateLimited += 1
-      return githubError(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '600' })
+      return githubError(403, SECONDARY, { 'retry-after': '600' })
     }
     if (request.receivedAt - this.lastDeleteAt < (this.options.minDeleteGapMs ?? 0)) {
       this.rateLimited += 1
-      return githubError(
-        403,
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-        { 'retry-after': '1' }
-      )
+      const message = `${SECONDARY} Please wait a few minutes before you try again.`
+      return githubError(403, message, { 'retry-after': '1' })
     }
     this.lastDeleteAt = request.receivedAt
     const id = Number(request.params.runner_id)
-    if (this.options.failDeletes?.includes(id)) return githubError(500, 'Server Error')
-    return this.remove(id)
-  }
-
-  private remove(id: number): Answer {
     const index = this.runners.findIndex((r) => r.id === id)
-    if (index < 0) {
-      return {
-        status: 404,
-        json: {
-          message: 'Not Found',
-          documentation_url: 'https://docs.github.com/rest',
-          status: '404'
-        }
-      }
-    }
+    if (this.options.failDeletes?.includes(id)) return githubError(500, 'Server Error')
+    if (index < 0) return githubError(404, 'Not Found')
     if ((this.busyLeft[id] ?? 0) > 0) {
       this.busyLeft[id] = (this.busyLeft[id] ?? 0) - 1
       return {

@@ -7,6 +7,7 @@ import { Contract } from './github-contract.ts'
 import {
   githubError,
   redactCredential,
+  RESET,
   SIMULATED_ERROR_HEADER,
   startSimulator,
   type Responder,
@@ -169,6 +170,39 @@ describe('answers a test scripts are held to the description too', () => {
     })
     expect(answer.headers.get(SIMULATED_ERROR_HEADER)).toBeTruthy()
     expect(simulator.violations).toEqual([])
+  })
+})
+
+describe('answers by hand, on the raw response', () => {
+  it('are refused unless the answer says why it is off-spec', async () => {
+    const answer = await send(REPO_PATH, {}, () => ({ status: 201, byHand: (res) => res.end() }))
+    expect(answer.status).toBe(500)
+    expect(simulator.violations).toEqual([
+      { request: `POST ${REPO_PATH}`, reason: expect.stringContaining('must say why') }
+    ])
+  })
+
+  it('are refused from a responder that answers nothing on a server not declared off-spec', async () => {
+    const answer = await send(REPO_PATH, {}, () => undefined)
+    expect(answer.status).toBe(500)
+    expect(simulator.violations).toEqual([
+      { request: `POST ${REPO_PATH}`, reason: expect.stringContaining('not declared offSpec') }
+    ])
+  })
+
+  it('reset the connection with RESET', async () => {
+    await expect(send(REPO_PATH, {}, () => RESET)).rejects.toThrow('fetch failed')
+    expect(simulator.violations).toEqual([])
+  })
+
+  it('reach a hostile server (declared off-spec) for any request, checked or not', async () => {
+    simulator = await startSimulator({
+      offSpec: 'a hostile server',
+      respond: (request, res) => void res.writeHead(418).end(`${request.method} ${request.url}`)
+    })
+    const answer = await fetch(`${simulator.url}/not/github?x=1`, { method: 'PUT' })
+    expect([answer.status, await answer.text()]).toEqual([418, 'PUT /not/github?x=1'])
+    expect([simulator.connections, simulator.violations]).toEqual([1, []])
   })
 })
 

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import nock from 'nock'
-import { closedPort } from '../harness/raw-server.ts'
+import { closedPort } from '../harness/test-servers.ts'
 import { run } from '../../src/remove-token/run.js'
 import { warnIfUnencrypted } from '../../src/github/inputs.js'
 import { inProcessAction } from '../harness/in-process.ts'

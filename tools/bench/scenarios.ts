@@ -13,7 +13,7 @@ import {
   readActionMetadata,
   REPO_ROOT
 } from '../../__tests__/harness/run-action.ts'
-import { OFFLINE_RUNNER, RUNNERS } from './mint-server.ts'
+import { Contract } from '../../__tests__/harness/github-contract.ts'
 
 export const ACTIONS = ['remove-token', 'delete-runner'] as const
 export type ActionName = (typeof ACTIONS)[number]
@@ -39,8 +39,18 @@ export interface Bundle {
 export const TOKEN = 'ghp_benchToken000000000000000000000000000'
 const OWNER = 'octo-org'
 const REPO = 'hello-world'
-const offline = RUNNERS.find((runner) => runner.name === OFFLINE_RUNNER)
-if (!offline) throw new Error(`no runner named ${OFFLINE_RUNNER} in the server's list`)
+// The simulator answers with GitHub's documented examples: the token it mints, and a list of
+// runners in which the benchmarks delete the offline one (which is never gone).
+const contract = new Contract()
+const MINTED = contract.example('actions/create-remove-token-for-repo').json as Record<
+  string,
+  string
+>
+const LISTED = contract.example('actions/list-self-hosted-runners-for-org').json as {
+  runners: { id: number; name: string; status: string }[]
+}
+const offline = LISTED.runners.find((runner) => runner.status === 'offline')
+if (!offline) throw new Error("GitHub's example list of runners has no offline runner")
 
 interface Plan {
   dir: string
@@ -59,22 +69,19 @@ const PLANS: Record<ActionName, Plan> = {
     floor: 'floor.cjs',
     floorUrl: (api) => `${api}/repos/${OWNER}/${REPO}/actions/runners/remove-token`,
     requests: [`POST /repos/${OWNER}/${REPO}/actions/runners/remove-token`],
-    outputs: {
-      token: 'ABENCHTOKEN0000000000000000001',
-      expires_at: '2020-01-29T12:13:35.123-08:00'
-    }
+    outputs: { token: String(MINTED.token), expires_at: String(MINTED.expires_at) }
   },
   // Organization scope; the runner to delete is the offline one of a listed few.
   'delete-runner': {
     dir: join(REPO_ROOT, 'delete-runner'),
-    inputs: { token: TOKEN, org: OWNER, 'runner-name': OFFLINE_RUNNER },
+    inputs: { token: TOKEN, org: OWNER, 'runner-name': offline.name },
     floor: 'floor-delete-runner.cjs',
     floorUrl: (api) => `${api}/orgs/${OWNER}/actions/runners`,
     requests: [
       `GET /orgs/${OWNER}/actions/runners`,
       `DELETE /orgs/${OWNER}/actions/runners/${offline.id}`
     ],
-    outputs: { deleted: 'true', 'runner-id': String(offline.id), 'runner-status': 'offline' }
+    outputs: { deleted: 'true', 'deleted-count': '1' }
   }
 }
 

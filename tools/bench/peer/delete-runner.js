@@ -23,8 +23,7 @@ try {
     runner_id: runner.id
   })
   core.setOutput('deleted', 'true')
-  core.setOutput('runner-id', String(runner.id))
-  core.setOutput('runner-status', runner.status)
+  core.setOutput('deleted-count', '1')
 } catch (error) {
   core.setFailed(error instanceof Error ? error.message : String(error))
 }

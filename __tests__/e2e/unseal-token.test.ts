@@ -1,5 +1,5 @@
 /**
- * The sealed hand-off between jobs: dist/index.js with `seal-key` mints and seals against the
+ * unseal-token end to end, with the sealed hand-off between jobs: dist/index.js with `seal-key` mints and seals against the
  * simulator; unseal-token/dist/index.js opens the result in a "later job" (another process with
  * that job's environment). Both run as the runner runs them.
  */
@@ -7,20 +7,13 @@ import { createDecipheriv, randomBytes } from 'node:crypto'
 import type { Simulator } from '../harness/github-simulator.ts'
 import {
   chunksLoaded,
-  expectFreeOfSecrets,
-  expectMasksBeforeAnyOutput,
   mintStep,
   THIS_RUN,
   unsealStep,
   type ProbedRun
 } from '../harness/hand-off.ts'
-import {
-  expectMaskedFirst,
-  expectNoLeak,
-  INPUT_TOKEN,
-  mintedToken,
-  startTestSimulator
-} from '../harness/raw-server.ts'
+import { expectMaskedFirst, expectNoLeak, expectNoLeakIn } from '../harness/runner-log.ts'
+import { INPUT_TOKEN, mintedToken, startTestSimulator } from '../harness/test-servers.ts'
 
 const SEAL_KEY = randomBytes(32).toString('base64')
 /** The key's bytes as a JWK's `k` spells them: not a form the runner masks. */
@@ -66,7 +59,7 @@ describe('a token sealed in one job opens in another job of the same run', () =>
     const mint = await mintStep(sim, { 'seal-key': SEAL_KEY })
     expect(mint.exitCode).toBe(0)
     expect(mint.masked).toEqual([INPUT_TOKEN, SEAL_KEY, token])
-    for (const secret of mint.masked) expectMaskedFirst(mint, secret)
+    expectMaskedFirst(mint, mint.masked)
     expect(mint.outputs).toEqual({
       token,
       expires_at: expiresAt,
@@ -85,7 +78,7 @@ describe('a token sealed in one job opens in another job of the same run', () =>
     expect(unseal.exitCode).toBe(0)
     expect(unseal.outputs).toEqual({ token, expires_at: expiresAt })
     expect(unseal.masked).toEqual([SEAL_KEY, token])
-    expectMasksBeforeAnyOutput(unseal, [SEAL_KEY, token])
+    expectMaskedFirst(unseal, [SEAL_KEY, token], { beforeAnyOutput: true })
     expect(unseal.log).toContain(
       `Unsealed the remove token minted in this workflow run; it expires at ${expiresAt}`
     )
@@ -121,7 +114,13 @@ describe('a token sealed in one job opens in another job of the same run', () =>
 describe('sealed-token', () => {
   it('holds no masked value in any form the runner recognises, so a job output keeps it', async () => {
     const sealedToken = await sealed()
-    expectFreeOfSecrets(sealedToken, [INPUT_TOKEN, SEAL_KEY, SEAL_KEY_BASE64URL, token])
+    expect(sealedToken).not.toBe('')
+    expectNoLeakIn({ 'sealed-token': sealedToken }, [
+      INPUT_TOKEN,
+      SEAL_KEY,
+      SEAL_KEY_BASE64URL,
+      token
+    ])
   })
 
   it('is the compact JWE the README documents, which plain AES-256-GCM opens', async () => {

@@ -1,6 +1,9 @@
 /**
- * The committed dist/index.js, run as the runner runs it, against the loopback GitHub API simulator.
+ * remove-token end to end: the committed dist/index.js, run as the runner runs it, against the
+ * simulator (held to GitHub's description), and against hostile answers to the mint.
  */
+import { jest } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
 import {
   githubError,
   redactCredential,
@@ -8,15 +11,20 @@ import {
   type Simulator
 } from '../harness/github-simulator.ts'
 import { runAction, type ActionRun } from '../harness/run-action.ts'
+import { expectMaskedFirst, expectNoLeak } from '../harness/runner-log.ts'
 import {
-  expectMaskedFirst,
-  expectNoLeak,
   INPUT_TOKEN,
   mintedToken,
+  startHostile,
   startTestSimulator
-} from '../harness/raw-server.ts'
+} from '../harness/test-servers.ts'
+import { expectFailed, JSON_TYPE, runMint } from './steps.ts'
+
+// A run takes a few seconds; the slowest (fleets, retries, rate limits) under a minute.
+jest.setTimeout(60_000)
 
 const EXPIRES_AT = '2026-11-21T13:00:00.000+00:00'
+const HOSTILE_EXPIRES_AT = '2030-01-01T00:00:00Z'
 
 let token: string
 
@@ -45,8 +53,8 @@ function expectMinted(run: ActionRun, sim: Simulator): RecordedRequest {
   expect(run.exitCode).toBe(0)
   expect(run.outputs).toEqual({ token, expires_at: EXPIRES_AT })
   expect(run.masked).toEqual([INPUT_TOKEN, token])
-  expectMaskedFirst(run, INPUT_TOKEN)
-  expectMaskedFirst(run, token)
+  expectMaskedFirst(run, [INPUT_TOKEN])
+  expectMaskedFirst(run, [token])
   expectNoLeak(run, [INPUT_TOKEN, token])
   expect(sim.requests).toHaveLength(1)
   const [request] = sim.requests as [RecordedRequest]
@@ -204,5 +212,79 @@ describe('fails with no outputs when GitHub does not mint', () => {
     expect(run.outputs).toEqual({})
     expect(run.log).toContain("has no 'expires_at' string")
     expectNoLeak(run, [INPUT_TOKEN, token])
+  })
+})
+
+/** A mint answered by hand: `status` (201 unless given) holding `token`, and what must follow. */
+interface BadMint {
+  token: string
+  status?: number
+  expiresAt?: string
+  retries?: string
+  /** What the step must mask besides the input token (the token, or its lines too). */
+  masks: string[]
+  /** The token's mask comes before any line that shows it. */
+  maskedFirst?: boolean
+  words: string[]
+}
+
+const TWO_LINES = 'first-line-of-token\nsecond-line-of-token'
+const HUGE = randomBytes(150_000).toString('hex')
+const NOT_ASCII = "has a 'token' that is not 1 to 1024 printable ASCII characters"
+const BAD_MINTS: Record<string, BadMint> = {
+  'a token of words is masked as a whole, never word by word': {
+    token: 'not a token',
+    masks: ['not a token'],
+    maskedFirst: true,
+    words: ['Minting a runner remove token for repository octo-org/hello-world', NOT_ASCII]
+  },
+  'a token of two lines is masked whole and line by line': {
+    token: TWO_LINES,
+    masks: [TWO_LINES, ...TWO_LINES.split('\n')],
+    words: []
+  },
+  'a 300 KB token is masked and refused quickly, and never shown': {
+    token: HUGE,
+    masks: [HUGE],
+    words: [NOT_ASCII]
+  },
+  'an expires_at of 2030-02-31T00:00:00Z is refused, the token masked': {
+    token: 'AE2EMINTEDTOKENBADEXPIRY00001',
+    expiresAt: '2030-02-31T00:00:00Z',
+    masks: ['AE2EMINTEDTOKENBADEXPIRY00001'],
+    maskedFirst: true,
+    words: ["has an 'expires_at' that is not an ISO 8601 time"]
+  },
+  'a 302 without Location is never a mint, whatever its body': {
+    token: 'AE2EMINTEDTOKENREDIRECTED0001',
+    status: 302,
+    retries: '3',
+    masks: [],
+    words: ['answered 302 (a redirect) without saying where to']
+  },
+  'a 300 holding a token is refused (and its token masked)': {
+    token: 'AE2EMINTEDTOKENMULTIPLE000001',
+    status: 300,
+    masks: ['AE2EMINTEDTOKENMULTIPLE000001'],
+    words: ['is not the 201 GitHub documents for a minted token']
+  }
+}
+
+describe('the minted token is masked whole, first, and refused unless it is one line of printable ASCII', () => {
+  it.each(Object.entries(BAD_MINTS))('%s', async (_, bad) => {
+    const { token, expiresAt = HOSTILE_EXPIRES_AT } = bad
+    const api = await startHostile((req, res) =>
+      res
+        .writeHead(bad.status ?? 201, JSON_TYPE)
+        .end(JSON.stringify({ token, expires_at: expiresAt }))
+    )
+    const run = await runMint(api.url, bad.retries ? { retries: bad.retries } : {})
+    expectFailed(run, {
+      secrets: [...new Set([INPUT_TOKEN, token, ...bad.masks])],
+      masks: [INPUT_TOKEN, ...bad.masks]
+    })
+    expect(api.requests).toHaveLength(1)
+    if (bad.maskedFirst) expectMaskedFirst(run, [token])
+    for (const words of bad.words) expect(run.log).toContain(words)
   })
 })
