@@ -22,6 +22,7 @@ import {
   type Proxy,
   type Script as Handler
 } from '../harness/test-servers.js'
+import { rejection } from '../harness/rejection.ts'
 
 // Installed before @actions/github (and so @octokit/core, which binds console.warn when it is
 // loaded) is first imported by createClient: whatever Octokit prints by itself lands here.
@@ -95,15 +96,6 @@ const json =
 
 const silent: Handler = () => undefined
 
-async function failureOf(promise: Promise<unknown>): Promise<FailedAttempts> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown
-  )
-  if (!(error instanceof FailedAttempts)) throw new Error(`expected a FailedAttempts: ${error}`)
-  return error
-}
-
 const minted = {
   token: 'AABF3JGZDX3P5PMEXLND6TS6FCWO6',
   expires_at: '2020-01-29T12:13:35.123-08:00'
@@ -145,7 +137,10 @@ describe('requests', () => {
 
   it('gives up after retries + 1 attempts, timed on the injected clock', async () => {
     const api = await serve(json(503, { message: 'Service Unavailable' }))
-    const failure = await failureOf((await client(api.url, { retries: 2 })).request('POST /x'))
+    const failure = await rejection(
+      (await client(api.url, { retries: 2 })).request('POST /x'),
+      FailedAttempts
+    )
     expect(failure).toMatchObject({ attempts: 3, elapsedMs: 1000 + 1000 })
     expect(failure.last).toMatchObject({ status: 503, message: 'Service Unavailable' })
     expect(api.requests).toHaveLength(3)
@@ -157,7 +152,7 @@ describe('requests', () => {
 
   it('does not retry a 404', async () => {
     const api = await serve(json(404, { message: 'Not Found' }))
-    const failure = await failureOf((await client(api.url)).request('POST /x'))
+    const failure = await rejection((await client(api.url)).request('POST /x'), FailedAttempts)
     expect([failure.attempts, failure.message, api.requests.length]).toEqual([1, 'Not Found', 1])
     expect(lines.info).toEqual([])
   })
@@ -174,7 +169,7 @@ describe('requests', () => {
 
   it('does not retry an answer larger than 4 MiB, and says why in the debug log', async () => {
     const api = await serve((_, res) => res.end(Buffer.alloc(4 * 1024 * 1024 + 1)))
-    const failure = await failureOf((await client(api.url)).request('GET /x'))
+    const failure = await rejection((await client(api.url)).request('GET /x'), FailedAttempts)
     expect(failure.attempts).toBe(1)
     expect(causes(failure.last).find((cause) => cause instanceof TransportError)).toMatchObject({
       problem: 'body-too-large'
@@ -189,7 +184,7 @@ describe('requests', () => {
     const api = await serve((_, res) =>
       res.writeHead(307, { location: `${other.url}/steal?token=x` }).end()
     )
-    const failure = await failureOf((await client(api.url)).request('POST /x'))
+    const failure = await rejection((await client(api.url)).request('POST /x'), FailedAttempts)
     expect(failure.attempts).toBe(1)
     expect(failure.message).toBe(
       `a 307 redirect pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
@@ -206,7 +201,7 @@ describe('requests', () => {
       now: undefined
     })
     const started = performance.now()
-    const failure = await failureOf(github.request('POST /x'))
+    const failure = await rejection(github.request('POST /x'), FailedAttempts)
     expect(failure.attempts).toBe(2)
     // Attempt 1's backoff is between 0.5 and 1 s, and was really waited.
     expect(performance.now() - started).toBeGreaterThanOrEqual(490)
@@ -403,7 +398,7 @@ describe('the proxy', () => {
     })
     const github = await client('http://api.github.test')
     expect((await github.request('POST /old')).data).toBe(JSON.stringify(minted))
-    const failure = await failureOf(github.request('POST /leave'))
+    const failure = await rejection(github.request('POST /leave'), FailedAttempts)
     expect(failure.attempts).toBe(1)
     expect(failure.message).toContain('pointed to http://elsewhere.test, outside')
     expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([

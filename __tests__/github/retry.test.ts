@@ -21,6 +21,7 @@ import {
   withRetries
 } from '../../src/github/retry.js'
 import { TransportError } from '../../src/github/transport.js'
+import { rejection } from '../harness/rejection.ts'
 
 const URL_X = 'https://api.github.com/x'
 /** A fixed "now" that is not a whole second, so that rounding up to `x-ratelimit-reset` shows. */
@@ -82,15 +83,6 @@ function harness(options: { retries?: number; random?: number; attemptMs?: numbe
       return `${route}: done`
     }, 'POST /x')
   return { run, slept, lines, attempts: () => attempts }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<FailedAttempts> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown
-  )
-  if (!(error instanceof FailedAttempts)) throw new Error(`expected a FailedAttempts: ${error}`)
-  return error
 }
 
 describe('backoffMs: exponential, with equal jitter', () => {
@@ -197,7 +189,10 @@ describe('withRetries', () => {
   it('gives up once retries + 1 attempts have failed, carrying the last failure', async () => {
     const { run, slept, lines } = harness({ retries: 2, attemptMs: 100 })
     const last = answer(503, 'still down')
-    const failure = await failureOf(run(answer(502), answer(500), last, answer(500)))
+    const failure = await rejection(
+      run(answer(502), answer(500), last, answer(500)),
+      FailedAttempts
+    )
     expect(failure).toBeInstanceOf(Error)
     expect(failure).toMatchObject({
       name: 'FailedAttempts',
@@ -214,18 +209,19 @@ describe('withRetries', () => {
 
   it('makes a single attempt when retries is 0', async () => {
     const { run, slept, lines } = harness({ retries: 0 })
-    const failure = await failureOf(run(answer(500)))
+    const failure = await rejection(run(answer(500)), FailedAttempts)
     expect([failure.attempts, failure.elapsedMs, slept, lines]).toEqual([1, 0, [], []])
   })
 
   it('shares one budget between rate limits and other failures', async () => {
     const { run, lines } = harness({ retries: 2 })
-    const failure = await failureOf(
+    const failure = await rejection(
       run(
         answer(403, SECONDARY, { 'retry-after': '1' }),
         networkFailure(systemError('ECONNRESET')),
         answer(403, SECONDARY, { 'retry-after': '1' })
-      )
+      ),
+      FailedAttempts
     )
     expect(failure.attempts).toBe(3)
     expect(failure.last).toMatchObject({ status: 403 })
@@ -237,7 +233,7 @@ describe('withRetries', () => {
 
   it('carries the message of anything thrown, even a string', async () => {
     const { run } = harness()
-    const failure = await failureOf(run('a bare string'))
+    const failure = await rejection(run('a bare string'), FailedAttempts)
     expect([failure.message, failure.last, failure.attempts]).toEqual([
       'a bare string',
       'a bare string',
@@ -375,8 +371,9 @@ describe('rate limits', () => {
     await run(answer(403, 'Forbidden', { 'retry-after': String(MAX_WAIT_S) }))
     expect(slept).toEqual([MAX_WAIT_S * 1000])
     const longer = harness()
-    const failure = await failureOf(
-      longer.run(answer(403, 'Forbidden', { 'retry-after': String(MAX_WAIT_S + 1) }))
+    const failure = await rejection(
+      longer.run(answer(403, 'Forbidden', { 'retry-after': String(MAX_WAIT_S + 1) })),
+      FailedAttempts
     )
     expect([failure.askedWaitS, longer.slept]).toEqual([MAX_WAIT_S + 1, []])
   })
@@ -387,7 +384,7 @@ describe('rate limits', () => {
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': String(START_S + 3600)
     })
-    const failure = await failureOf(run(limited))
+    const failure = await rejection(run(limited), FailedAttempts)
     expect(failure).toMatchObject({ attempts: 1, askedWaitS: 3600, elapsedMs: 40 })
     expect(failure.last).toBe(limited)
     expect([slept, lines]).toEqual([[], []])
@@ -395,20 +392,26 @@ describe('rate limits', () => {
 
   it('fails at once for a secondary limit whose retry-after is beyond a minute', async () => {
     const { run, slept } = harness({ retries: 5 })
-    const failure = await failureOf(run(answer(429, SECONDARY, { 'retry-after': '120' })))
+    const failure = await rejection(
+      run(answer(429, SECONDARY, { 'retry-after': '120' })),
+      FailedAttempts
+    )
     expect([failure.attempts, failure.askedWaitS, slept]).toEqual([1, 120, []])
   })
 
   it('reports a long wait even when no retry was left, so the cause is named', async () => {
     const { run } = harness({ retries: 0 })
-    const failure = await failureOf(run(answer(403, SECONDARY, { 'retry-after': '900' })))
+    const failure = await rejection(
+      run(answer(403, SECONDARY, { 'retry-after': '900' })),
+      FailedAttempts
+    )
     expect(failure.askedWaitS).toBe(900)
   })
 
   it('fails without askedWaitS when the budget runs out on a short rate limit', async () => {
     const { run } = harness({ retries: 1 })
     const limited = answer(403, SECONDARY, { 'retry-after': '1' })
-    const failure = await failureOf(run(limited, limited))
+    const failure = await rejection(run(limited, limited), FailedAttempts)
     expect([failure.attempts, failure.askedWaitS]).toEqual([2, undefined])
   })
 
@@ -416,7 +419,10 @@ describe('rate limits', () => {
     'does not take a 403 with retry-after %p for a rate limit (the header counts as absent)',
     async (value) => {
       const { run } = harness()
-      const failure = await failureOf(run(answer(403, 'Forbidden', { 'retry-after': value })))
+      const failure = await rejection(
+        run(answer(403, 'Forbidden', { 'retry-after': value })),
+        FailedAttempts
+      )
       expect(failure.attempts).toBe(1)
     }
   )
@@ -446,7 +452,10 @@ describe('rate limits', () => {
 
   it('fails at once for a 5xx that asks to come back in more than a minute', async () => {
     const { run, slept } = harness({ retries: 5 })
-    const failure = await failureOf(run(answer(503, 'Maintenance', { 'retry-after': '3600' })))
+    const failure = await rejection(
+      run(answer(503, 'Maintenance', { 'retry-after': '3600' })),
+      FailedAttempts
+    )
     expect([failure.attempts, failure.askedWaitS, slept]).toEqual([1, 3600, []])
   })
 })
@@ -501,7 +510,7 @@ describe('what is never retried', () => {
   ])('a %i', async (status, message) => {
     const { run, slept, lines } = harness({ retries: 5 })
     const error = answer(status, message, { 'x-ratelimit-remaining': '4999' })
-    const failure = await failureOf(run(error))
+    const failure = await rejection(run(error), FailedAttempts)
     expect(failure.last).toBe(error)
     expect([failure.attempts, failure.message, slept, lines]).toEqual([1, message, [], []])
   })
@@ -512,7 +521,10 @@ describe('what is never retried', () => {
     ['redirect-loop', 'the server redirected 3 times in a row']
   ] as const)('a request the transport refused (%s)', async (problem, message) => {
     const { run } = harness({ retries: 5 })
-    const failure = await failureOf(run(networkFailure(new TransportError(problem, message))))
+    const failure = await rejection(
+      run(networkFailure(new TransportError(problem, message))),
+      FailedAttempts
+    )
     expect(failure.attempts).toBe(1)
   })
 
@@ -522,7 +534,7 @@ describe('what is never retried', () => {
       code: 'ECONNRESET',
       cause: new TransportError('body-too-large', 'too large')
     })
-    const failure = await failureOf(run(refused))
+    const failure = await rejection(run(refused), FailedAttempts)
     expect(failure.attempts).toBe(1)
   })
 
@@ -538,20 +550,20 @@ describe('what is never retried', () => {
     'Z_DATA_ERROR'
   ])('a network failure with code %s', async (code) => {
     const { run } = harness({ retries: 5 })
-    const failure = await failureOf(run(networkFailure(systemError(code))))
+    const failure = await rejection(run(networkFailure(systemError(code))), FailedAttempts)
     expect(failure.attempts).toBe(1)
   })
 
   it('a network failure Octokit reports as status 500 is judged by its cause, not as a 5xx', async () => {
     const { run } = harness({ retries: 5 })
-    const failure = await failureOf(run(networkFailure(systemError('ENOTFOUND'))))
+    const failure = await rejection(run(networkFailure(systemError('ENOTFOUND'))), FailedAttempts)
     expect(failure.last).toMatchObject({ status: 500, response: undefined })
     expect(failure.attempts).toBe(1)
   })
 
   it('a failure with no code at all', async () => {
     const { run } = harness({ retries: 5 })
-    const failure = await failureOf(run(new Error('something odd')))
+    const failure = await rejection(run(new Error('something odd')), FailedAttempts)
     expect([failure.attempts, failure.message]).toEqual([1, 'something odd'])
   })
 
@@ -560,7 +572,7 @@ describe('what is never retried', () => {
     const aborted = Object.assign(new DOMException('This operation was aborted', 'AbortError'), {
       status: 500
     })
-    const failure = await failureOf(run(aborted))
+    const failure = await rejection(run(aborted), FailedAttempts)
     expect(failure.attempts).toBe(1)
   })
 })

@@ -18,6 +18,7 @@ import {
 } from '../../src/github/transport.js'
 import { redactCredential, type Simulator } from '../harness/github-simulator.js'
 import { closedPort, startHostile as serve, within } from '../harness/test-servers.js'
+import { rejection } from '../harness/rejection.ts'
 
 const TOKEN = 'ghp_transportTestToken00000000000000000'
 const POST = {
@@ -28,15 +29,6 @@ const POST = {
 
 function fetchOn(api: Simulator, options: { timeoutMs?: number; maxBytes?: number } = {}) {
   return pinnedFetch(api.url, options.timeoutMs ?? 5000, directExchange, options.maxBytes)
-}
-
-async function refusal(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown
-  )
-  if (!(error instanceof TransportError)) throw new Error(`expected a TransportError: ${error}`)
-  return error
 }
 
 /** An exchanger that answers from a script and records the URLs it was asked for. */
@@ -136,7 +128,7 @@ describe('the origin pin', () => {
   it('refuses a request to another origin, sending nothing anywhere', async () => {
     const api = await serve((_, res) => res.end())
     const other = await serve((_, res) => res.end())
-    const error = await refusal(fetchOn(api)(`${other.url}/x`, POST))
+    const error = await rejection(fetchOn(api)(`${other.url}/x`, POST), TransportError)
     expect(error).toMatchObject({ problem: 'off-origin', origin: other.url })
     expect(error.message).toBe(
       `a request pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
@@ -149,7 +141,7 @@ describe('the origin pin', () => {
     ['another host name for the same address', (port: number) => `http://localhost:${port}/x`]
   ])('refuses %s', async (_, urlOf) => {
     const api = await serve((_, res) => res.end())
-    const error = await refusal(fetchOn(api)(urlOf(api.port)))
+    const error = await rejection(fetchOn(api)(urlOf(api.port)), TransportError)
     expect(error.problem).toBe('off-origin')
     expect(api.requests).toEqual([])
   })
@@ -217,7 +209,7 @@ describe('redirects', () => {
     const other = await serve((_, res) => res.end('should never be asked'))
     const location = `${other.url}/secret/path?code=hidden-value`
     const api = await serve((_, res) => res.writeHead(307, { location }).end())
-    const error = await refusal(fetchOn(api)(`${api.url}/old`, POST))
+    const error = await rejection(fetchOn(api)(`${api.url}/old`, POST), TransportError)
     expect(error).toMatchObject({ problem: 'off-origin', origin: other.url })
     expect(error.message).toBe(
       `a 307 redirect pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
@@ -234,7 +226,7 @@ describe('redirects', () => {
     ['javascript:', 'javascript:alert(1)', 'a javascript: URL']
   ])('refuses a %s Location', async (_, location, named) => {
     const api = await serve((_, res) => res.writeHead(302, { location }).end())
-    const error = await refusal(fetchOn(api)(`${api.url}/old`))
+    const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
     expect(error).toMatchObject({ problem: 'off-origin', origin: named })
     expect(error.message).toBe(
       `a 302 redirect pointed to ${named}, outside 'api-url' (${api.url}); nothing was sent there`
@@ -248,8 +240,9 @@ describe('redirects', () => {
       headers: { location: 'http://api.github.test/x' },
       body: empty
     })
-    const error = await refusal(
-      pinnedFetch('https://api.github.test', 5000, exchange)('https://api.github.test/x')
+    const error = await rejection(
+      pinnedFetch('https://api.github.test', 5000, exchange)('https://api.github.test/x'),
+      TransportError
     )
     expect(error).toMatchObject({ problem: 'off-origin', origin: 'http://api.github.test' })
     expect(asked).toEqual(['https://api.github.test/x'])
@@ -257,7 +250,7 @@ describe('redirects', () => {
 
   it('refuses a 303 to a POST (it would turn it into a GET)', async () => {
     const api = await redirecting(303)
-    const error = await refusal(fetchOn(api)(`${api.url}/old`, POST))
+    const error = await rejection(fetchOn(api)(`${api.url}/old`, POST), TransportError)
     expect(error.problem).toBe('redirect-to-get')
     expect(error.message).toBe(
       'the server answered POST with 303, which asks for a GET elsewhere; not followed'
@@ -277,21 +270,21 @@ describe('redirects', () => {
 
   it('refuses a redirect without a Location', async () => {
     const api = await serve((_, res) => res.writeHead(302).end())
-    const error = await refusal(fetchOn(api)(`${api.url}/old`))
+    const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
     expect(error.problem).toBe('redirect-without-location')
     expect(error.message).toBe('the server answered 302 (a redirect) without saying where to')
   })
 
   it('refuses a Location that is not a URL', async () => {
     const api = await redirecting(301, 'http://[not-a-host')
-    const error = await refusal(fetchOn(api)(`${api.url}/old`))
+    const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
     expect(error.problem).toBe('redirect-without-location')
     expect(error.message).toBe('the server answered 301 with a Location that is not a URL')
   })
 
   it('stops a redirect loop after MAX_REDIRECTS redirects followed', async () => {
     const api = await serve((_, res) => res.writeHead(302, { location: '/loop' }).end())
-    const error = await refusal(fetchOn(api)(`${api.url}/loop`))
+    const error = await rejection(fetchOn(api)(`${api.url}/loop`), TransportError)
     expect(error.problem).toBe('redirect-loop')
     expect(error.message).toBe(
       `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`
@@ -341,7 +334,10 @@ describe('the body limit', () => {
         res.write(body)
         // The server never ends the answer: only the client can close this connection.
       })
-      const error = await refusal(fetchOn(api, { maxBytes: 1024 })(`${api.url}/x`))
+      const error = await rejection(
+        fetchOn(api, { maxBytes: 1024 })(`${api.url}/x`),
+        TransportError
+      )
       expect(error.problem).toBe('body-too-large')
       expect(error.message).toBe(
         `the answer's body is larger than ${1024 / 1024 / 1024} MiB; it was abandoned unread`
@@ -352,7 +348,10 @@ describe('the body limit', () => {
 
   it('states the default limit in MiB', async () => {
     const api = await serve((_, res) => res.end(Buffer.alloc(MAX_BODY_BYTES + 1)))
-    const error = await refusal(pinnedFetch(api.url, 10_000, directExchange)(`${api.url}/x`))
+    const error = await rejection(
+      pinnedFetch(api.url, 10_000, directExchange)(`${api.url}/x`),
+      TransportError
+    )
     expect(error.message).toBe("the answer's body is larger than 4 MiB; it was abandoned unread")
   })
 })
@@ -386,7 +385,10 @@ describe('compressed answers', () => {
     const api = await serve((_, res) =>
       res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb)
     )
-    const error = await refusal(fetchOn(api, { maxBytes: 64 * 1024 })(`${api.url}/x`))
+    const error = await rejection(
+      fetchOn(api, { maxBytes: 64 * 1024 })(`${api.url}/x`),
+      TransportError
+    )
     expect(error.problem).toBe('body-too-large')
   })
 
