@@ -7,7 +7,6 @@
  * Every test checks what was sent where, the exit, the time, and that no secret shows.
  */
 import { jest } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
@@ -24,6 +23,7 @@ import {
   type Answer,
   type Simulator
 } from '../harness/github-simulator.ts'
+import { selfSignedCertificate, type TestCertificate } from '../harness/certificate.ts'
 import { REPO_ROOT, runAction, type ActionRun } from '../harness/run-action.ts'
 import { expectMaskedFirst, expectNoLeak, renderLog } from '../harness/runner-log.ts'
 import {
@@ -520,47 +520,11 @@ describe('network failures that will not pass fail at once, with their fix', () 
   })
 
   describe('with a self-signed certificate', () => {
-    let tls: { key: string; cert: string; certFile: string } | undefined
-    let folder: string
-    beforeAll(async () => {
-      folder = await mkdtemp(join(tmpdir(), 'hostile-tls-'))
-      try {
-        execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-days',
-            '1',
-            '-subj',
-            '/CN=127.0.0.1',
-            '-addext',
-            'subjectAltName=IP:127.0.0.1',
-            '-keyout',
-            join(folder, 'key.pem'),
-            '-out',
-            join(folder, 'cert.pem')
-          ],
-          { stdio: 'ignore' }
-        )
-        tls = {
-          key: await readFile(join(folder, 'key.pem'), 'utf8'),
-          cert: await readFile(join(folder, 'cert.pem'), 'utf8'),
-          certFile: join(folder, 'cert.pem')
-        }
-      } catch {
-        console.warn('Skipped the TLS cases: no openssl CLI to make a self-signed certificate')
-      }
-    })
-    afterAll(() => rm(folder, { recursive: true, force: true }))
+    let tls: TestCertificate
+    beforeAll(() => (tls = selfSignedCertificate()))
+    afterAll(() => tls.remove())
 
     it('fails at once and says to set NODE_EXTRA_CA_CERTS', async () => {
-      if (!tls) return
       const api = await startHostile((req, res) => answerError(res, 500, 'unreachable'), tls)
       const run = await runMint(api.url, { retries: '3' })
       expectFailed(run)
@@ -571,7 +535,6 @@ describe('network failures that will not pass fail at once, with their fix', () 
     })
 
     it('is accepted once NODE_EXTRA_CA_CERTS names it, as the fix says', async () => {
-      if (!tls) return
       const token = mintedToken()
       const api = await startHostile(
         (req, res) =>

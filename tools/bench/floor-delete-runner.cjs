@@ -1,7 +1,7 @@
 // The floor of delete-runner: the same GET (list) then DELETE the action makes, with node:http
 // and nothing else. CommonJS for the reason floor.cjs gives.
 // Usage: node floor-delete-runner.cjs <runners URL>, with INPUT_TOKEN and INPUT_RUNNER-NAME set.
-const { request } = require('node:http')
+const { request } = require('node:https')
 
 const runners = process.argv[2]
 const name = process.env['INPUT_RUNNER-NAME']

@@ -1,8 +1,9 @@
-// The floor of remove-token: the same POST the action makes, with node:http and nothing else.
-// CommonJS on purpose: an ES module importing node:http reads its lazy WebSocket getters and
-// loads Node's internal undici (about 20 ms) that the request itself does not need.
+// The floor of remove-token: the same POST the action makes, with node:https and nothing else.
+// HTTPS, as GitHub's API is: the TLS handshake is part of any real call. CommonJS on purpose: an
+// ES module importing node:http(s) reads its lazy WebSocket getters and loads Node's internal
+// undici (about 20 ms) that the request itself does not need.
 // Usage: node floor.cjs <remove-token URL>, with INPUT_TOKEN set.
-const { request } = require('node:http')
+const { request } = require('node:https')
 
 const req = request(
   process.argv[2],

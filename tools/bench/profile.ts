@@ -2,7 +2,7 @@
  * `npm run bench:profile [-- --action delete-runner] [--peer | --floor | --main FILE]`: one cold
  * start of a bundled action (or of its peer or floor, as `npm run bench` runs them, or of a
  * prototype bundle of the action) under `--cpu-prof`,
- * against the simulator, summarised by where the time went: the bundle's modules
+ * against the simulator over HTTPS, summarised by where the time went: the bundle's modules
  * (ncc marks each one, in the entry and in its chunks), Node's own modules, V8, and idle time
  * (waiting for the answer). The raw profile is kept for Chrome DevTools.
  */
@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { selfSignedCertificate } from '../../__tests__/harness/certificate.ts'
 import { startSimulator } from '../../__tests__/harness/github-simulator.ts'
 import { ACTIONS, variantsOf, type ActionName } from './scenarios.ts'
 
@@ -61,11 +62,14 @@ function packageOf(name: string): string {
   return match?.[1] ? match[1] : name.startsWith('./src') ? 'this action (src/)' : name
 }
 
-const server = await startSimulator()
+// Over HTTPS, as `npm run bench` measures.
+const certificate = selfSignedCertificate()
+const server = await startSimulator({ tls: certificate })
 const dir = mkdtempSync(join(tmpdir(), 'profile-'))
 const { variants } = await variantsOf(
   action,
   server.url,
+  certificate.certFile,
   dir,
   values.main === undefined ? undefined : resolve(values.main)
 )
@@ -84,6 +88,7 @@ const status = await new Promise<number | null>((resolve) => {
   child.on('exit', resolve)
 })
 await server.close()
+certificate.remove()
 if (status !== 0) throw new Error(`${variant.label} exited with ${status}`)
 
 const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'))

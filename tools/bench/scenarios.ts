@@ -1,7 +1,7 @@
 /**
  * What `npm run bench` runs for each action: the action itself, as a runner runs it; its peer, a
  * github-script-like ncc bundle of @actions/core + @actions/github making the same calls; and its
- * floor, a CommonJS node:http script making the same calls and nothing else. All three get the
+ * floor, a CommonJS node:https script making the same calls and nothing else. All three get the
  * same environment (INPUT_*, GITHUB_OUTPUT, ...) and are checked after every run: the requests the
  * server saw, and the outputs set.
  */
@@ -92,13 +92,18 @@ type StepEnvironment = Record<string, string> & {
   RSS_PROBE_FILE: string
 }
 
-/** The environment a runner gives a step, as run-action.ts builds it, in `temp`. */
+/**
+ * The environment a runner gives a step, as run-action.ts builds it, in `temp`; `caFile` is the
+ * simulator's self-signed certificate, trusted alike by every variant.
+ */
 function stepEnvironment(
   temp: string,
   apiUrl: string,
+  caFile: string,
   inputs: Record<string, string>
 ): StepEnvironment {
   return {
+    NODE_EXTRA_CA_CERTS: caFile,
     PATH: process.env.PATH ?? '',
     HOME: temp,
     CI: 'true',
@@ -120,6 +125,7 @@ function stepEnvironment(
 export async function variantsOf(
   action: ActionName,
   apiUrl: string,
+  caFile: string,
   temp: string,
   main?: string
 ): Promise<{ variants: Variant[]; bundles: Bundle[] }> {
@@ -128,6 +134,7 @@ export async function variantsOf(
   const env = stepEnvironment(
     temp,
     apiUrl,
+    caFile,
     inputEnvironment(metadata, plan.inputs, { api_url: apiUrl, repository: `${OWNER}/${REPO}` })
   )
   main ??= join(plan.dir, metadata.runs.main)
@@ -178,11 +185,11 @@ export async function variantsOf(
 }
 
 /** `node -e ''`: what starting Node costs at all. */
-export function bareNode(temp: string, apiUrl: string): Variant {
+export function bareNode(temp: string, apiUrl: string, caFile: string): Variant {
   return {
     label: "node -e ''",
     args: ['-e', ''],
-    env: stepEnvironment(temp, apiUrl, {}),
+    env: stepEnvironment(temp, apiUrl, caFile, {}),
     requests: [],
     outputs: {}
   }
