@@ -3,8 +3,9 @@
  * each action's cold start against its floor and its peer, in one run (tools/bench/scenarios.ts
  * says what each variant is; `--main` measures a prototype bundle in place of the committed one).
  * Against the simulator over HTTPS (GitHub's documented example answers, every request checked),
- * every round runs every variant once, in an order rotated round by round, after warm-up rounds. Wall time is measured around each child
- * process; peak RSS is written by a preload (--require rss-probe.cjs) in every variant alike.
+ * every round runs every variant once, in an order rotated round by round, after warm-up rounds.
+ * Wall time is measured around each child process; peak RSS is written by a preload
+ * (--require rss-probe.cjs) in every variant alike.
  * Ratios are taken pair by pair (the action and the floor or peer of the same round), so drift on
  * a shared machine cancels out.
  */

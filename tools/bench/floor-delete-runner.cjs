@@ -1,5 +1,5 @@
-// The floor of delete-runner: the same GET (list) then DELETE the action makes, with node:http
-// and nothing else. CommonJS for the reason floor.cjs gives.
+// The floor of delete-runner: the same GET (list) then DELETE the action makes, with node:https
+// and nothing else. HTTPS and CommonJS for the reasons floor.cjs gives.
 // Usage: node floor-delete-runner.cjs <runners URL>, with INPUT_TOKEN and INPUT_RUNNER-NAME set.
 const { request } = require('node:https')
 
