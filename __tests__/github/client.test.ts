@@ -4,15 +4,10 @@
  * what goes over real sockets.
  */
 import { jest } from '@jest/globals'
-import {
-  createClient,
-  proxyExchange,
-  type ClientOptions,
-  type GitHubClient
-} from '../../src/github/client.js'
+import { createClient, type ClientOptions, type GitHubClient } from '../../src/github/client.js'
 import { causes } from '../../src/step/errors.js'
 import { FailedAttempts } from '../../src/github/retry.js'
-import { TransportError } from '../../src/github/transport.js'
+import { nodeExchanger, TransportError } from '../../src/github/transport.js'
 import { USER_AGENT } from '../../src/github/version.js'
 import { redactCredential, type Simulator } from '../harness/github-simulator.js'
 import {
@@ -348,14 +343,14 @@ describe('the proxy', () => {
     return { api, proxy }
   }
 
-  it('sends a request through the proxy, with undici', async () => {
+  it("sends a request through the proxy, with Node's own agent", async () => {
     const { api, proxy } = await behindProxy(
       json(201, minted, { 'x-github-request-id': REQUEST_ID })
     )
     const github = await client('http://api.github.test')
     const response = await github.request('POST /x', { a: 1 })
     expect(response).toMatchObject({ status: 201, data: minted })
-    expect(proxy.seen.map(({ line }) => line)).toEqual(['CONNECT api.github.test:80'])
+    expect(proxy.seen.map(({ line }) => line)).toEqual(['POST http://api.github.test/x'])
     expect(api.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
@@ -385,70 +380,44 @@ describe('the proxy', () => {
     expect(lines.info).toEqual(['Attempt 1 of 3 failed (timeout); retrying in 1.0 s'])
     expect(api.requests).toHaveLength(2)
     expect(proxy.seen.map(({ line }) => line)).toEqual([
-      'CONNECT api.github.test:80',
-      'CONNECT api.github.test:80'
+      'POST http://api.github.test/x',
+      'POST http://api.github.test/x'
     ])
   })
 
-  it('follows a same-origin redirect through the proxy, and refuses another origin', async () => {
+  it("follows a renamed repository's redirect through the proxy, and refuses another origin", async () => {
     const { api } = await behindProxy((request, res) => {
-      if (request.url === '/old') res.writeHead(308, { location: '/new' }).end()
-      else if (request.url === '/new') res.end(JSON.stringify(minted))
+      if (request.url === '/repos/o/r/x')
+        res.writeHead(308, { location: '/repositories/1/x' }).end()
+      else if (request.url === '/repositories/1/x') res.end(JSON.stringify(minted))
       else res.writeHead(302, { location: 'http://elsewhere.test/x' }).end()
     })
     const github = await client('http://api.github.test')
-    expect((await github.request('POST /old')).data).toBe(JSON.stringify(minted))
+    expect((await github.request('POST /repos/o/r/x')).data).toBe(JSON.stringify(minted))
     const failure = await rejection(github.request('POST /leave'), FailedAttempts)
     expect(failure.attempts).toBe(1)
     expect(failure.message).toContain('pointed to http://elsewhere.test, outside')
     expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([
-      'POST /old',
-      'POST /new',
+      'POST /repos/o/r/x',
+      'POST /repositories/1/x',
       'POST /leave'
     ])
   })
 })
 
-describe('proxyExchange', () => {
-  const request = () => ({
-    method: 'GET',
-    headers: {},
-    body: null,
-    signal: AbortSignal.timeout(5000)
+describe('a proxy on a Node without proxyEnv', () => {
+  it('is refused before any request, naming the runner version that can', async () => {
+    process.env.HTTPS_PROXY = 'http://127.0.0.1:3128'
+    expect(() => nodeExchanger('https://api.github.com', '24.4.0')).toThrow(
+      "A proxy is set for 'api-url' (HTTPS_PROXY), and this runner's Node 24.4.0 cannot send " +
+        'through one: update the runner to v2.328.0 or later (Node 24.5), or set NO_PROXY for this host.'
+    )
+    expect(nodeExchanger('https://api.github.com', '24.5.0').via).toBe('through the proxy')
+    expect(nodeExchanger('https://api.github.com', '25.0.0').via).toBe('through the proxy')
   })
 
-  it('is undefined when no proxy applies', () => {
-    expect(proxyExchange('https://api.github.com')).toBeUndefined()
-  })
-
-  it('abandons a body over maxBytes, then makes a new connection for the next request', async () => {
-    const api = await serve((_, res) => res.end('x'.repeat(100)))
-    const proxy = await startProxy(api.port)
-    process.env.HTTP_PROXY = proxy.url
-    const via = proxyExchange('http://api.github.test')
-    if (!via) throw new Error('expected the proxy to apply')
-    await expect(
-      via.exchange(new URL('http://api.github.test/big'), request(), 10)
-    ).rejects.toMatchObject({
-      name: 'TransportError',
-      problem: 'body-too-large'
-    })
-    const answered = await via.exchange(new URL('http://api.github.test/again'), request(), 100)
-    expect(answered.body.toString()).toBe('x'.repeat(100))
-    expect(proxy.seen).toHaveLength(2)
-    await expect(via.close()).resolves.toBeUndefined()
-    await expect(via.close()).resolves.toBeUndefined()
-  })
-
-  it('reads an answer with no body as empty', async () => {
-    const api = await serve((_, res) => res.writeHead(204, { 'x-ratelimit-remaining': '7' }).end())
-    const proxy = await startProxy(api.port)
-    process.env.HTTP_PROXY = proxy.url
-    const via = proxyExchange('http://api.github.test')
-    const answered = await via?.exchange(new URL('http://api.github.test/x'), request(), 100)
-    expect(answered).toMatchObject({ status: 204, headers: { 'x-ratelimit-remaining': '7' } })
-    expect(answered?.body.length).toBe(0)
-    await via?.close()
+  it('is not needed when no proxy applies', () => {
+    expect(nodeExchanger('https://api.github.com', '24.4.0').via).toBe('directly, with no proxy')
   })
 })
 

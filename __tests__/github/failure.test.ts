@@ -99,6 +99,36 @@ describe('403', () => {
     )
   })
 
+  it.each([
+    [
+      'on GHES, its own host',
+      'https://ghes.example.com/api/v3',
+      'https://ghes.example.com/orgs/o/sso',
+      true
+    ],
+    ['on another host', 'https://api.github.com', 'https://github.com.evil.test/sso', false],
+    [
+      'on a host named like github.com',
+      'https://api.github.com',
+      'https://evil.test/github.com/sso',
+      false
+    ],
+    [
+      "on api-url's host for api.github.com",
+      'https://api.github.com',
+      'https://api.github.com/sso',
+      true
+    ]
+  ])(
+    "shows an SSO URL %s only if it is on github.com or api-url's host",
+    (_, apiUrl, url, shown) => {
+      const error = httpError(403, 'SAML', { 'x-github-sso': `required; url=${url}` })
+      const text = explainFailure(error, attempt('organization', apiUrl)).message
+      expect(text.includes(url)).toBe(shown)
+      expect(text.includes('Configure SSO')).toBe(!shown)
+    }
+  )
+
   it('gives SSO advice without a URL when GitHub sends none', () => {
     const error = httpError(403, 'SAML', { 'x-github-sso': 'partial-results; organizations=1' })
     expect(explainFailure(error, attempt()).message).toContain('Configure SSO')
@@ -206,9 +236,8 @@ describe('failures before any answer', () => {
 
   it.each([
     ['off-origin', "The token is only ever sent to 'api-url'"],
-    ['redirect-to-get', "Set 'api-url' to the address"],
-    ['redirect-loop', "Set 'api-url' to the address"],
-    ['redirect-without-location', "Check that 'api-url' points to a GitHub REST API"],
+    ['redirect', "Only a renamed repository's redirect is followed."],
+    ['unreadable', "Check that 'api-url' points to a GitHub REST API"],
     ['body-too-large', "Check that 'api-url' points to a GitHub REST API"]
   ] as const)('explains a refused %s, never as a network or token problem', (problem, fix) => {
     const error = networkError('x', new TransportError(problem, `refused: ${problem}`))

@@ -4,14 +4,12 @@
  * where they happen, not inferred from a mock.
  */
 import { jest } from '@jest/globals'
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
+import { deflateSync } from 'node:zlib'
 import {
-  directExchange,
   knownHeaders,
   MAX_BODY_BYTES,
-  MAX_REDIRECTS,
+  nodeExchanger,
   pinnedFetch,
-  readBounded,
   TransportError,
   type Exchange,
   type Exchanger
@@ -28,7 +26,12 @@ const POST = {
 }
 
 function fetchOn(api: Simulator, options: { timeoutMs?: number; maxBytes?: number } = {}) {
-  return pinnedFetch(api.url, options.timeoutMs ?? 5000, directExchange, options.maxBytes)
+  return pinnedFetch(
+    api.url,
+    options.timeoutMs ?? 5000,
+    nodeExchanger(api.url).exchange,
+    options.maxBytes
+  )
 }
 
 /** An exchanger that answers from a script and records the URLs it was asked for. */
@@ -97,7 +100,9 @@ describe('one exchange', () => {
 
   it('fails as fetch does when the connection is refused, with the code as cause', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`
-    await expect(pinnedFetch(url, 5000, directExchange)(`${url}/x`)).rejects.toMatchObject({
+    await expect(
+      pinnedFetch(url, 5000, nodeExchanger(url).exchange)(`${url}/x`)
+    ).rejects.toMatchObject({
       name: 'TypeError',
       message: 'fetch failed',
       cause: { code: 'ECONNREFUSED' }
@@ -106,7 +111,9 @@ describe('one exchange', () => {
 
   it('speaks https to an https api-url', async () => {
     const url = `https://127.0.0.1:${await closedPort()}`
-    await expect(pinnedFetch(url, 5000, directExchange)(`${url}/x`)).rejects.toMatchObject({
+    await expect(
+      pinnedFetch(url, 5000, nodeExchanger(url).exchange)(`${url}/x`)
+    ).rejects.toMatchObject({
       message: 'fetch failed',
       cause: { code: 'ECONNREFUSED' }
     })
@@ -129,7 +136,7 @@ describe('the origin pin', () => {
     const api = await serve((_, res) => res.end())
     const other = await serve((_, res) => res.end())
     const error = await rejection(fetchOn(api)(`${other.url}/x`, POST), TransportError)
-    expect(error).toMatchObject({ problem: 'off-origin', origin: other.url })
+    expect(error.problem).toBe('off-origin')
     expect(error.message).toBe(
       `a request pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
     )
@@ -148,28 +155,30 @@ describe('the origin pin', () => {
 
   it('accepts any path on the origin of an api-url that has a path', async () => {
     const api = await serve((request, res) => res.end(request.url))
-    const fetch = pinnedFetch(`${api.url}/api/v3`, 5000, directExchange)
+    const fetch = pinnedFetch(`${api.url}/api/v3`, 5000, nodeExchanger(api.url).exchange)
     expect(await (await fetch(`${api.url}/api/v3/x`)).text()).toBe('/api/v3/x')
   })
 })
 
 describe('redirects', () => {
-  /** Answers `status` to `/old`, and 201 with the path to anything else. */
-  function redirecting(status: number, location = '/new?page=2') {
+  const RENAMED = '/repos/o/r/actions/runners/remove-token'
+  const MOVED = '/repositories/42/actions/runners/remove-token'
+
+  /** Answers `status` to RENAMED (under `prefix`), and 201 with the path to anything else. */
+  function redirecting(status: number, location: string, prefix = '') {
     return serve((request, res) => {
-      if (request.url === '/old') res.writeHead(status, { location }).end()
+      if (request.url === `${prefix}${RENAMED}`) res.writeHead(status, { location }).end()
       else res.writeHead(201, { 'content-type': 'application/json' }).end(`"${request.url}"`)
     })
   }
 
   it.each([301, 302, 307, 308])(
-    'repeats a POST answered %i as the same POST, body and authorization included',
+    "repeats a POST answered %i for a renamed repository as the same POST to the repository's id",
     async (status) => {
-      const api = await redirecting(status)
-      const response = await fetchOn(api)(`${api.url}/old`, POST)
+      const api = await redirecting(status, MOVED)
+      const response = await fetchOn(api)(`${api.url}${RENAMED}`, POST)
       expect(response.status).toBe(201)
-      expect(response.url).toBe(`${api.url}/new?page=2`)
-      expect(await response.text()).toBe('"/new?page=2"')
+      expect(response.url).toBe(`${api.url}${MOVED}`)
       const sent = api.requests.map(({ method, url, body, headers }) => ({
         method,
         url,
@@ -183,26 +192,69 @@ describe('redirects', () => {
         contentType: 'application/json'
       }
       expect(sent).toEqual([
-        { method: 'POST', url: '/old', ...same },
-        { method: 'POST', url: '/new?page=2', ...same }
+        { method: 'POST', url: RENAMED, ...same },
+        { method: 'POST', url: MOVED, ...same }
       ])
     }
   )
 
-  it('follows an absolute Location on the same origin', async () => {
+  it("follows it under api-url's path (GHES), absolute or relative, with the same query", async () => {
     const api = await serve((request, res) => {
-      if (request.url === '/old') res.writeHead(308, { location: `${api.url}/new` }).end()
-      else res.end('arrived')
+      if (request.url === '/api/v3/repos/o/r/actions/runners?per_page=100') {
+        res
+          .writeHead(301, {
+            location: `${api.url}/api/v3/repositories/7/actions/runners?per_page=100`
+          })
+          .end()
+      } else res.end(request.url)
     })
-    expect(await (await fetchOn(api)(`${api.url}/old`, POST)).text()).toBe('arrived')
+    const fetch = pinnedFetch(`${api.url}/api/v3`, 5000, nodeExchanger(api.url).exchange)
+    const response = await fetch(`${api.url}/api/v3/repos/o/r/actions/runners?per_page=100`)
+    expect(await response.text()).toBe('/api/v3/repositories/7/actions/runners?per_page=100')
   })
 
-  it('resolves a relative Location against the URL that answered', async () => {
-    const api = await serve((request, res) => {
-      if (request.url === '/a/b/old') res.writeHead(307, { location: 'new' }).end()
-      else res.end(request.url)
-    })
-    expect(await (await fetchOn(api)(`${api.url}/a/b/old`)).text()).toBe('/a/b/new')
+  it.each([
+    ['another runner', '/repos/o/r/actions/runners/5', '/repositories/42/actions/runners/999'],
+    ['another scope', '/repos/o/r/actions/runners/5', '/enterprises/megacorp/actions/runners/5'],
+    [
+      'another repository by name',
+      '/repos/o/r/actions/runners/5',
+      '/repos/o/other/actions/runners/5'
+    ],
+    [
+      'a changed query',
+      '/repos/o/r/actions/runners?per_page=100',
+      '/repositories/42/actions/runners?per_page=1'
+    ],
+    ['the same path', '/repos/o/r/actions/runners/5', '/repos/o/r/actions/runners/5'],
+    ['a path outside api-url', '/api/v3/repos/o/r/x', '/repositories/42/x']
+  ])('refuses a redirect to %s, naming both paths, and sends it nothing', async (_, asked, to) => {
+    const api = await serve((_, res) => res.writeHead(307, { location: to }).end())
+    const base = asked.startsWith('/api/v3') ? `${api.url}/api/v3` : api.url
+    const fetch = pinnedFetch(base, 5000, nodeExchanger(api.url).exchange)
+    const error = await rejection(fetch(`${api.url}${asked}`, { method: 'DELETE' }), TransportError)
+    expect(error.problem).toBe('redirect')
+    expect(error.message).toBe(
+      `the server answered DELETE with 307, a redirect to ${to}, which is not the resource asked ` +
+        `for (${asked}); not followed`
+    )
+    expect(api.requests).toHaveLength(1)
+  })
+
+  it("refuses a second redirect, even from the repository's id", async () => {
+    const api = await serve((request, res) =>
+      res.writeHead(308, { location: request.url === RENAMED ? MOVED : RENAMED }).end()
+    )
+    const error = await rejection(fetchOn(api)(`${api.url}${RENAMED}`, POST), TransportError)
+    expect(error.problem).toBe('redirect')
+    expect(api.requests.map(({ url }) => url)).toEqual([RENAMED, MOVED])
+  })
+
+  it('refuses a 303 (it asks for a GET), even to the same resource', async () => {
+    const api = await redirecting(303, MOVED)
+    const error = await rejection(fetchOn(api)(`${api.url}${RENAMED}`, POST), TransportError)
+    expect(error.message).toMatch(/^the server answered POST with 303, a redirect to /)
+    expect(api.requests).toHaveLength(1)
   })
 
   it('refuses a redirect to another origin, naming only its origin, and sends it nothing', async () => {
@@ -210,12 +262,10 @@ describe('redirects', () => {
     const location = `${other.url}/secret/path?code=hidden-value`
     const api = await serve((_, res) => res.writeHead(307, { location }).end())
     const error = await rejection(fetchOn(api)(`${api.url}/old`, POST), TransportError)
-    expect(error).toMatchObject({ problem: 'off-origin', origin: other.url })
+    expect(error.problem).toBe('off-origin')
     expect(error.message).toBe(
       `a 307 redirect pointed to ${other.url}, outside 'api-url' (${api.url}); nothing was sent there`
     )
-    expect(error.message).not.toContain('/secret/path')
-    expect(error.message).not.toContain('hidden-value')
     expect(api.requests).toHaveLength(1)
     expect(other.requests).toEqual([])
   })
@@ -227,7 +277,6 @@ describe('redirects', () => {
   ])('refuses a %s Location', async (_, location, named) => {
     const api = await serve((_, res) => res.writeHead(302, { location }).end())
     const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
-    expect(error).toMatchObject({ problem: 'off-origin', origin: named })
     expect(error.message).toBe(
       `a 302 redirect pointed to ${named}, outside 'api-url' (${api.url}); nothing was sent there`
     )
@@ -237,80 +286,24 @@ describe('redirects', () => {
   it('refuses a redirect from https down to http on the same host', async () => {
     const { exchange, asked } = scripted({
       status: 301,
-      headers: { location: 'http://api.github.test/x' },
+      headers: { location: 'http://api.github.test/repositories/1/x' },
       body: empty
     })
     const error = await rejection(
-      pinnedFetch('https://api.github.test', 5000, exchange)('https://api.github.test/x'),
+      pinnedFetch('https://api.github.test', 5000, exchange)('https://api.github.test/repos/o/r/x'),
       TransportError
     )
-    expect(error).toMatchObject({ problem: 'off-origin', origin: 'http://api.github.test' })
-    expect(asked).toEqual(['https://api.github.test/x'])
+    expect(error.problem).toBe('off-origin')
+    expect(asked).toEqual(['https://api.github.test/repos/o/r/x'])
   })
 
-  it('refuses a 303 to a POST (it would turn it into a GET)', async () => {
-    const api = await redirecting(303)
-    const error = await rejection(fetchOn(api)(`${api.url}/old`, POST), TransportError)
-    expect(error.problem).toBe('redirect-to-get')
-    expect(error.message).toBe(
-      'the server answered POST with 303, which asks for a GET elsewhere; not followed'
-    )
-    expect(api.requests).toHaveLength(1)
-  })
-
-  it('follows a 303 to a GET', async () => {
-    const api = await redirecting(303)
-    const response = await fetchOn(api)(`${api.url}/old`)
-    expect(response.status).toBe(201)
-    expect(api.requests.map(({ method, url }) => `${method} ${url}`)).toEqual([
-      'GET /old',
-      'GET /new?page=2'
-    ])
-  })
-
-  it('refuses a redirect without a Location', async () => {
-    const api = await serve((_, res) => res.writeHead(302).end())
+  it.each([
+    ['no Location', {}],
+    ['a Location that is not a URL', { location: 'http://[not-a-host' }]
+  ])('refuses a redirect with %s', async (_, headers) => {
+    const api = await serve((_, res) => res.writeHead(302, headers).end())
     const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
-    expect(error.problem).toBe('redirect-without-location')
-    expect(error.message).toBe('the server answered 302 (a redirect) without saying where to')
-  })
-
-  it('refuses a Location that is not a URL', async () => {
-    const api = await redirecting(301, 'http://[not-a-host')
-    const error = await rejection(fetchOn(api)(`${api.url}/old`), TransportError)
-    expect(error.problem).toBe('redirect-without-location')
-    expect(error.message).toBe('the server answered 301 with a Location that is not a URL')
-  })
-
-  it('stops a redirect loop after MAX_REDIRECTS redirects followed', async () => {
-    const api = await serve((_, res) => res.writeHead(302, { location: '/loop' }).end())
-    const error = await rejection(fetchOn(api)(`${api.url}/loop`), TransportError)
-    expect(error.problem).toBe('redirect-loop')
-    expect(error.message).toBe(
-      `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`
-    )
-    expect(api.requests).toHaveLength(MAX_REDIRECTS + 1)
-  })
-
-  /** `/0` redirects to `/1`, ... up to `/hops`, which answers 200. */
-  function chain(hops: number) {
-    return serve((request, res) => {
-      const at = Number(request.url.slice(1))
-      if (at < hops) res.writeHead(307, { location: `/${at + 1}` }).end()
-      else res.end(`arrived at ${request.url}`)
-    })
-  }
-
-  it('follows a chain of MAX_REDIRECTS - 1 redirects', async () => {
-    const api = await chain(MAX_REDIRECTS - 1)
-    const response = await fetchOn(api)(`${api.url}/0`, POST)
-    expect(await response.text()).toBe(`arrived at /${MAX_REDIRECTS - 1}`)
-  })
-
-  it('follows a chain of exactly MAX_REDIRECTS redirects', async () => {
-    const api = await chain(MAX_REDIRECTS)
-    const response = await fetchOn(api)(`${api.url}/0`, POST)
-    expect(await response.text()).toBe(`arrived at /${MAX_REDIRECTS}`)
+    expect(error.message).toBe('the server answered GET with 302, a redirect with no URL to follow')
   })
 })
 
@@ -323,7 +316,7 @@ describe('the body limit', () => {
 
   it.each([
     ['a plain', {}, Buffer.alloc(4096, 'x')],
-    ['a gzip', { 'content-encoding': 'gzip' }, gzipSync(Buffer.alloc(1024 * 1024, 'x'))]
+    ['an identity', { 'content-encoding': 'identity' }, Buffer.alloc(1024 * 1024, 'x')]
   ])(
     'abandons %s body past maxBytes unread and destroys the connection',
     async (_, headers, body) => {
@@ -349,76 +342,89 @@ describe('the body limit', () => {
   it('states the default limit in MiB', async () => {
     const api = await serve((_, res) => res.end(Buffer.alloc(MAX_BODY_BYTES + 1)))
     const error = await rejection(
-      pinnedFetch(api.url, 10_000, directExchange)(`${api.url}/x`),
+      pinnedFetch(api.url, 10_000, nodeExchanger(api.url).exchange)(`${api.url}/x`),
       TransportError
     )
     expect(error.message).toBe("the answer's body is larger than 4 MiB; it was abandoned unread")
   })
 })
 
-describe('compressed answers', () => {
-  const json = JSON.stringify({ token: 'AABF3JGZDX3P5PMEXLND6TS6FCWO6', expires_at: 'soon' })
-
-  it.each([
-    ['gzip', gzipSync],
-    ['x-gzip', gzipSync],
-    ['GZIP', gzipSync],
-    ['deflate', deflateSync],
-    ['br', brotliCompressSync]
-  ])('decodes a %s body', async (encoding, compress) => {
-    const api = await serve((_, res) =>
-      res.writeHead(200, { 'content-encoding': encoding }).end(compress(json))
-    )
-    expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe(json)
+describe('answers that are not plain HTTP answers', () => {
+  it('never asks for compression', async () => {
+    const api = await serve((_, res) => res.end('plain'))
+    await fetchOn(api)(`${api.url}/x`)
+    expect(api.requests[0]?.headers['accept-encoding']).toBeUndefined()
   })
 
-  it('passes a body with an unknown encoding on as it came', async () => {
+  it.each(['gzip', 'deflate', 'br', 'x-unknown'])(
+    'refuses a %s body it did not ask for, and closes the connection',
+    async (encoding) => {
+      let socketClosed: Promise<void> | undefined
+      const api = await serve((_, res) => {
+        socketClosed = new Promise((resolve) => res.socket?.once('close', () => resolve()))
+        res.writeHead(200, { 'content-encoding': encoding }).write(deflateSync('{}'))
+      })
+      const error = await rejection(fetchOn(api)(`${api.url}/x`), TransportError)
+      expect(error.problem).toBe('unreadable')
+      expect(error.message).toBe(
+        `the server answered with a ${encoding} body, which it was not asked for; not read`
+      )
+      await within(socketClosed ?? Promise.reject(new Error('no request')), 2000, 'socket close')
+    }
+  )
+
+  it('reads a body labelled identity', async () => {
     const api = await serve((_, res) =>
-      res.writeHead(200, { 'content-encoding': 'identity' }).end('as is')
+      res.writeHead(200, { 'content-encoding': 'Identity' }).end('as is')
     )
     expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe('as is')
   })
 
-  it('refuses a gzip bomb at the decoded limit', async () => {
-    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, 'a'))
-    expect(bomb.length).toBeLessThan(64 * 1024)
-    const api = await serve((_, res) =>
-      res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb)
-    )
+  it.each([
+    [
+      'with an Upgrade header',
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+    ],
+    ['without one', 'HTTP/1.1 101 Switching Protocols\r\n\r\n']
+  ])('refuses a 101 %s at once, long before the deadline', async (_, head) => {
+    const api = await serve((_, res) => res.socket?.write(head))
     const error = await rejection(
-      fetchOn(api, { maxBytes: 64 * 1024 })(`${api.url}/x`),
+      fetchOn(api, { timeoutMs: 30_000 })(`${api.url}/x`, POST),
       TransportError
     )
-    expect(error.problem).toBe('body-too-large')
+    expect(error.problem).toBe('unreadable')
+    expect(error.message).toMatch(/^the server answered 101, /)
   })
+})
 
-  it('fails as fetch does on a body that is not what its encoding says', async () => {
+describe('error answers, as Octokit is given them', () => {
+  it.each([
+    [
+      'a number too large for a double',
+      '{"message":"Validation Failed","errors":[12345678901234567890]}',
+      '{"message":"Validation Failed"}'
+    ],
+    [
+      'its message and documentation link',
+      '{"message":"Not Found","documentation_url":"https://docs.github.com/rest","x":1}',
+      '{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}'
+    ],
+    ['a message that is not a string', '{"message":{"a":1}}', '{}'],
+    ['JSON that is not an object', '[1,2]', ''],
+    ['JSON that does not parse', '['.repeat(200_000), '']
+  ])('passes on only the strings this action reads, from %s', async (_, sent, given) => {
     const api = await serve((_, res) =>
-      res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all')
+      res.writeHead(422, { 'content-type': 'application/json; charset=utf-8' }).end(sent)
     )
-    await expect(fetchOn(api)(`${api.url}/x`)).rejects.toMatchObject({
-      message: 'fetch failed',
-      cause: { code: 'Z_DATA_ERROR' }
-    })
+    expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe(given)
   })
 
-  it('fails as fetch does when a compressed body is cut off', async () => {
-    const api = await serve((_, res) => {
-      const whole = gzipSync(json)
-      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(whole.length) })
-      res.write(whole.subarray(0, 10), () => res.socket?.destroy())
-    })
-    await expect(fetchOn(api)(`${api.url}/x`)).rejects.toMatchObject({
-      message: 'fetch failed',
-      cause: { code: 'ECONNRESET' }
-    })
-  })
-
-  // fetch never decodes a null-body status (101, 103, 204, 205, 304), nor the answer to a HEAD.
-  it('reads a 204 labelled gzip as an empty answer', async () => {
-    const api = await serve((_, res) => res.writeHead(204, { 'content-encoding': 'gzip' }).end())
-    const response = await fetchOn(api)(`${api.url}/actions/runners/7`, { method: 'DELETE' })
-    expect(response.status).toBe(204)
+  it('passes a success body on as it came', async () => {
+    const body = '{"total_count":12345678901234567890}'
+    const api = await serve((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body)
+    )
+    expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe(body)
   })
 })
 
@@ -446,23 +452,24 @@ describe('the time-out', () => {
 
   it('covers the whole attempt, redirects included', async () => {
     const api = await serve((request, res) => {
-      setTimeout(() => res.writeHead(307, { location: `${request.url}x` }).end(), 200)
+      const to = request.url.replace('/repos/o/r/', '/repositories/1/')
+      setTimeout(() => res.writeHead(307, { location: to }).end(), 200)
     })
     // Each hop takes 200 ms, within a deadline of 300 ms by itself: together they are not.
-    await expect(fetchOn(api, { timeoutMs: 300 })(`${api.url}/x`, POST)).rejects.toMatchObject({
-      name: 'TimeoutError'
-    })
-    expect(api.requests.map(({ url }) => url)).toEqual(['/x', '/xx'])
+    await expect(
+      fetchOn(api, { timeoutMs: 300 })(`${api.url}/repos/o/r/x`, POST)
+    ).rejects.toMatchObject({ name: 'TimeoutError' })
+    expect(api.requests.map(({ url }) => url)).toEqual(['/repos/o/r/x', '/repositories/1/x'])
   })
 
-  it("rejects with the caller's own abort reason", async () => {
+  it('keeps the process alive until it fires: a silent server cannot let a run end unsettled', async () => {
     const api = await serve(() => undefined)
-    const controller = new AbortController()
-    const reason = new Error('the step was cancelled')
-    setTimeout(() => controller.abort(reason), 50)
-    await expect(fetchOn(api)(`${api.url}/x`, { ...POST, signal: controller.signal })).rejects.toBe(
-      reason
-    )
+    const timers = jest.spyOn(globalThis, 'setTimeout')
+    const attempt = fetchOn(api, { timeoutMs: 100 })(`${api.url}/x`)
+    const deadline = timers.mock.results.at(-1)?.value as NodeJS.Timeout
+    timers.mockRestore()
+    expect(deadline.hasRef()).toBe(true)
+    await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError' })
   })
 })
 
@@ -541,39 +548,5 @@ describe('knownHeaders', () => {
     ['a line separator', 'application/json;\u2028charset=utf-8']
   ])('drops a content-type with %s', (_, value) => {
     expect(knownHeaders({ 'content-type': value }).has('content-type')).toBe(false)
-  })
-})
-
-describe('readBounded', () => {
-  async function* chunks(...parts: string[]) {
-    for (const part of parts) yield new TextEncoder().encode(part)
-  }
-
-  it('reads every chunk up to and including maxBytes', async () => {
-    const abandon = jest.fn()
-    const body = await readBounded(chunks('ab', 'cd', 'e'), 5, abandon)
-    expect(body.toString()).toBe('abcde')
-    expect(abandon).not.toHaveBeenCalled()
-  })
-
-  it('abandons the body once, at the first byte past maxBytes', async () => {
-    const abandon = jest.fn()
-    const read: string[] = []
-    async function* tracked() {
-      for (const part of ['ab', 'cd', 'ef', 'gh']) {
-        read.push(part)
-        yield Buffer.from(part)
-      }
-    }
-    await expect(readBounded(tracked(), 5, abandon)).rejects.toMatchObject({
-      name: 'TransportError',
-      problem: 'body-too-large'
-    })
-    expect(abandon).toHaveBeenCalledTimes(1)
-    expect(read).toEqual(['ab', 'cd', 'ef'])
-  })
-
-  it('reads an empty body as empty', async () => {
-    expect((await readBounded(chunks(), 0, jest.fn())).length).toBe(0)
   })
 })

@@ -74,6 +74,9 @@ export async function startProxy(targetPort?: number): Promise<Proxy> {
       },
       (answer) => answer.pipe(res.writeHead(answer.statusCode ?? 502, answer.headers))
     )
+    // The client gave up (a time-out): the upstream request goes with it.
+    upstream.on('error', () => res.destroy())
+    res.on('close', () => upstream.destroy())
     req.pipe(upstream)
   })
   server.on('connect', (req, client, head) => {

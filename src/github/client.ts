@@ -1,16 +1,13 @@
 import { setTimeout as wait } from 'node:timers/promises'
 import type { getOctokit } from '@actions/github'
-import { HttpClient } from '@actions/http-client'
-import { fetch as undiciFetch, type Dispatcher } from 'undici'
 import type { Log } from '../step/log.js'
 import { forLog } from '../step/text.js'
 import { failureReason } from './http-error.js'
 import { withRetries } from './retry.js'
 import {
-  directExchange,
   knownHeaders,
+  nodeExchanger,
   pinnedFetch,
-  readBounded,
   type Exchange,
   type Exchanger
 } from './transport.js'
@@ -50,11 +47,9 @@ export interface ClientOptions {
 export async function createClient(options: ClientOptions): Promise<GitHubClient> {
   process.env.GITHUB_API_URL = options.apiUrl
   const { getOctokit } = await import('@actions/github')
-  const via = proxyExchange(options.apiUrl)
-  options.log.debug(
-    `Requests to ${options.apiUrl} go ${via ? 'through the proxy' : 'directly, with no proxy'}`
-  )
-  const exchange = logged(via?.exchange ?? directExchange, options)
+  const sender = nodeExchanger(options.apiUrl)
+  options.log.debug(`Requests to ${options.apiUrl} go ${sender.via}`)
+  const exchange = logged(sender.exchange, options)
   const octokitLog = {
     debug: options.log.debug,
     info: options.log.debug,
@@ -85,43 +80,7 @@ export async function createClient(options: ClientOptions): Promise<GitHubClient
       random: options.random ?? Math.random
     })
   )
-  return { request: octokit.request, close: async () => via?.close() }
-}
-
-/**
- * Sends through the proxy @actions/http-client picks for `apiUrl` (HTTPS_PROXY, NO_PROXY), with
- * undici, as @actions/github does; undefined when no proxy applies.
- * An attempt that fails (a time-out above all) may leave a pending proxy connection that undici
- * does not close on abort and that would keep the process alive for minutes: the dispatcher is
- * destroyed then, and a new one made for the next attempt.
- */
-export function proxyExchange(
-  apiUrl: string
-): { exchange: Exchanger; close(): Promise<void> } | undefined {
-  const newDispatcher = (): Dispatcher | undefined => new HttpClient().getAgentDispatcher(apiUrl)
-  let dispatcher = newDispatcher()
-  if (!dispatcher) return undefined
-  const close = async () => {
-    const open = dispatcher
-    dispatcher = undefined
-    await open?.destroy()
-  }
-  const exchange: Exchanger = async (url, init, maxBytes) => {
-    dispatcher ??= newDispatcher()
-    try {
-      const response = await undiciFetch(url, { ...init, redirect: 'manual', dispatcher })
-      const body = await readBounded(
-        (response.body ?? []) as AsyncIterable<Uint8Array>,
-        maxBytes,
-        () => undefined
-      )
-      return { status: response.status, headers: Object.fromEntries(response.headers), body }
-    } catch (error) {
-      void close()
-      throw error
-    }
-  }
-  return { exchange, close }
+  return { request: octokit.request, close: async () => sender.close() }
 }
 
 /** Debug lines around each exchange, with only the answer headers that cannot carry a secret. */

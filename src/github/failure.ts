@@ -129,9 +129,10 @@ const TRANSPORT_FIX: Record<TransportError['problem'], string> = {
   'off-origin':
     "The token is only ever sent to 'api-url'. If GitHub now lives at that address, set " +
     "'api-url' to it; otherwise something between this runner and GitHub is redirecting requests.",
-  'redirect-to-get': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
-  'redirect-without-location': CHECK_API_URL,
-  'redirect-loop': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
+  redirect:
+    "Only a renamed repository's redirect is followed. Set 'api-url' to the address GitHub's " +
+    'REST API answers at, and check that nothing between this runner and GitHub rewrites requests.',
+  unreadable: CHECK_API_URL,
   'body-too-large': CHECK_API_URL
 }
 
@@ -154,7 +155,7 @@ function githubMessage(error: HttpError): string {
   return quotedForLog(typeof data.message === 'string' ? data.message : 'no message', 300)
 }
 
-function hint(error: HttpError, failure: FailedAttempts, { target, now }: Attempt): string {
+function hint(error: HttpError, failure: FailedAttempts, { target, now, apiUrl }: Attempt): string {
   const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`
   const limit = rateLimit(error, now)
   const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after'])
@@ -180,7 +181,8 @@ function hint(error: HttpError, failure: FailedAttempts, { target, now }: Attemp
       return "The token is invalid, expired or revoked: create a new one and update the secret passed in 'token'."
     case 403: {
       const sso = error.response.headers['x-github-sso']
-      if (sso) return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`
+      if (sso)
+        return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso, apiUrl)}`
       const accepted = error.response.headers['x-accepted-github-permissions']
       return (
         `The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
@@ -224,10 +226,14 @@ function notFound(target: Target): string {
   }
 }
 
-/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
-function ssoAdvice(header: string): string {
-  const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1]
-  return url
-    ? `authorize it at ${forLog(url, 300)}, then run the job again.`
+/**
+ * GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization.
+ * The URL is shown only on github.com or `api-url`'s host: an answer cannot send a person elsewhere.
+ */
+function ssoAdvice(header: string, apiUrl: string): string {
+  const url = URL.parse(/url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1] ?? '')
+  const trusted = ['github.com', new URL(apiUrl).hostname]
+  return url && trusted.includes(url.hostname)
+    ? `authorize it at ${forLog(url.href, 300)}, then run the job again.`
     : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.'
 }

@@ -45,11 +45,7 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
   'EPIPE',
   'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED'
+  'ERR_PROXY_TUNNEL'
 ])
 
 /**
