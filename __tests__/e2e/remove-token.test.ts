@@ -260,7 +260,7 @@ const BAD_MINTS: Record<string, BadMint> = {
     status: 302,
     retries: '3',
     masks: [],
-    words: ['answered 302 (a redirect) without saying where to']
+    words: ['answered POST with 302, a redirect with no URL to follow']
   },
   'a 300 holding a token is refused (and its token masked)': {
     token: 'AE2EMINTEDTOKENMULTIPLE000001',

@@ -57,12 +57,13 @@ export interface Proxy {
 
 /**
  * A proxy on 127.0.0.1, stopped after the test, that sends every request, whatever its host, to
- * one loopback port; with no port, it accepts and never answers (a hung proxy).
+ * one loopback port; with no port, it accepts and never answers (a hung proxy); with 'drop', it
+ * closes every CONNECT's connection unanswered.
  */
-export async function startProxy(targetPort?: number): Promise<Proxy> {
+export async function startProxy(targetPort?: number | 'drop'): Promise<Proxy> {
   const server = createServer((req, res) => {
     note(`${req.method} ${req.url}`, req.headers['proxy-authorization'])
-    if (targetPort === undefined) return
+    if (typeof targetPort !== 'number') return
     const { pathname } = new URL(req.url ?? '/')
     const upstream = httpRequest(
       {
@@ -81,6 +82,7 @@ export async function startProxy(targetPort?: number): Promise<Proxy> {
   })
   server.on('connect', (req, client, head) => {
     note(`CONNECT ${req.url}`, req.headers['proxy-authorization'])
+    if (targetPort === 'drop') return void client.destroy()
     if (targetPort === undefined) return void client.on('error', () => undefined)
     const upstream = connect(targetPort, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')

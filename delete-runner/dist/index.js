@@ -476,10 +476,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -572,7 +570,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: external "undici"
 var external_undici_ = __nccwpck_require__(706);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -650,7 +648,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -999,7 +997,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -1010,7 +1008,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -1109,7 +1107,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -1124,7 +1122,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -1149,7 +1147,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -1172,7 +1170,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new external_undici_.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -3781,69 +3779,73 @@ const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/github/transport.ts
 /**
- * How a request travels: the `fetch` Octokit is given. It is the trust boundary for everything
- * the network sends back:
- * - every request, redirects included, stays on `api-url`'s origin (scheme, host, port): the
- *   credential is never sent anywhere else;
- * - one attempt, redirects included, ends within the time-out, and its body is read up to
- *   MAX_BODY_BYTES (decoded size), never further;
- * - same-origin 301/302/307/308 are repeated as GitHub's REST guidance asks (same method, headers
- *   and body), a few hops at most; a redirect that would turn the request into a GET is refused;
- * - only the answer headers this action reads are passed on, each of its documented shape.
+ * How a request travels: the `fetch` Octokit is given, over node:http/node:https. It is the trust
+ * boundary for everything the network sends back:
+ * - every request stays on `api-url`'s origin (scheme, host, port): the credential is never sent
+ *   anywhere else;
+ * - a redirect is followed only to the same resource: GitHub's renamed-repository redirect
+ *   (`/repos/{owner}/{repo}/X` -> `/repositories/{id}/X`, same X, query and method); any other is
+ *   refused, so no request reaches a resource the step did not choose;
+ * - one attempt ends within the time-out (a timer that keeps the process alive until it fires),
+ *   and every way an answer can end (early, reset, upgraded, encoded, never) settles it;
+ * - compression is never asked for, and an encoded answer is refused rather than decoded; the body
+ *   is read up to MAX_BODY_BYTES, never further;
+ * - only the answer headers this action reads are passed on, each of its documented shape, and an
+ *   error's JSON body only as the strings this action reads (Octokit's message builder can throw
+ *   on other JSON, such as a number too large for a double).
  *
- * Why not fetch itself: a cold start is most of this step's cost, and the npm package undici (what
- * @actions/github sends with) or Node's own fetch cost 12-25 ms to load before the first byte;
- * node:http is already part of the floor (docs/benchmarks.md). Through a proxy, undici and the
- * dispatcher @actions/http-client builds for `api-url` send it, with redirects left to us.
+ * Why not fetch: a cold start is most of this step's cost, and undici (what @actions/github sends
+ * with) or Node's own fetch cost 12-30 ms to load before the first byte; node:https is part of the
+ * floor anyway (docs/benchmarks.md). Through a proxy, Node's own agent tunnels (`proxyEnv`,
+ * Node 24.5), choosing the proxy as @actions/http-client does (HTTPS_PROXY, NO_PROXY).
  */
+
+
 
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const MAX_REDIRECTS = 3;
 /** A request this transport refused to send on, or an answer it refused to read. Never retried. */
 class TransportError extends Error {
     problem;
-    origin;
     name = 'TransportError';
-    constructor(problem, message, 
-    /** The other origin, for `off-origin` (scheme, host, port: never a path or query). */
-    origin) {
+    constructor(problem, message) {
         super(message);
         this.problem = problem;
-        this.origin = origin;
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/**
- * The fetch for one client: pinned to `apiUrl`'s origin; `exchange` sends one request (directly,
- * or through the proxy).
- */
+/** The fetch for one client: pinned to `apiUrl`'s origin; `exchange` sends one request. */
 function pinnedFetch(apiUrl, timeoutMs, exchange, maxBytes = MAX_BODY_BYTES) {
-    const origin = new URL(apiUrl).origin;
+    const base = new URL(apiUrl);
     return async (url, init = {}) => {
+        const deadline = new AbortController();
+        // Ref'd: a server that never answers cannot let the event loop empty under a pending request.
+        const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
         const request = {
             method: init.method ?? 'GET',
             headers: init.headers ?? {},
             body: init.body ?? null,
-            signal: AbortSignal.any([
-                AbortSignal.timeout(timeoutMs),
-                ...(init.signal ? [init.signal] : [])
-            ])
+            signal: deadline.signal
         };
-        let target = onOrigin(new URL(url), origin, 'a request');
-        for (let hop = 0;; hop++) {
-            const answered = await exchange(target, request, maxBytes);
-            if (!REDIRECTS.has(answered.status))
-                return fetchResponse(target, answered);
-            target = redirectTarget(target, answered, request.method, origin, hop);
+        try {
+            let target = new URL(url);
+            refuseOffOrigin(target, base.origin, 'a request');
+            for (let hop = 0;; hop++) {
+                const answered = await exchange(target, request, maxBytes);
+                if (!REDIRECTS.has(answered.status))
+                    return fetchResponse(target, answered);
+                target = redirectTarget(target, answered, request.method, base, hop);
+            }
+        }
+        finally {
+            clearTimeout(timer);
         }
     };
 }
-function onOrigin(url, origin, what) {
+function refuseOffOrigin(url, origin, what) {
     const outside = offOrigin(url, origin);
-    if (!outside)
-        return url;
-    throw new TransportError('off-origin', `${what} ${outside.said}`, outside.other);
+    if (outside)
+        throw new TransportError('off-origin', `${what} ${outside.said}`);
 }
 /**
  * Where `url` points when that is not `origin` (`https://elsewhere`, or `a data: URL`), and the
@@ -3858,27 +3860,30 @@ function offOrigin(url, origin) {
         said: `pointed to ${other}, outside 'api-url' (${origin}); nothing was sent there`
     };
 }
-function redirectTarget(from, answered, method, origin, hop) {
-    const location = header(answered.headers, 'location');
+/** Where a redirect may lead: the same resource of a renamed repository, once. */
+function redirectTarget(from, answered, method, base, hop) {
     const status = answered.status;
-    if (location === undefined) {
-        throw new TransportError('redirect-without-location', `the server answered ${status} (a redirect) without saying where to`);
-    }
-    let next;
-    try {
-        next = new URL(location, from);
-    }
-    catch {
-        throw new TransportError('redirect-without-location', `the server answered ${status} with a Location that is not a URL`);
-    }
-    onOrigin(next, origin, `a ${status} redirect`);
-    if (status === 303 && method !== 'GET') {
-        throw new TransportError('redirect-to-get', `the server answered ${method} with 303, which asks for a GET elsewhere; not followed`);
-    }
-    if (hop >= MAX_REDIRECTS) {
-        throw new TransportError('redirect-loop', `the server redirected more than ${MAX_REDIRECTS} times in a row; not followed further`);
-    }
-    return next;
+    const refuse = (why) => new TransportError('redirect', `the server answered ${method} with ${status}, ${why}`);
+    const location = header(answered.headers, 'location');
+    const next = location === undefined ? null : URL.parse(location, from.href);
+    if (!next)
+        throw refuse('a redirect with no URL to follow');
+    refuseOffOrigin(next, base.origin, `a ${status} redirect`);
+    const prefix = base.pathname.replace(/\/$/, '');
+    const asked = from.pathname.slice(prefix.length).match(/^\/repos\/[^/]+\/[^/]+(\/.*)?$/);
+    const given = next.pathname.slice(prefix.length).match(/^\/repositories\/\d{1,20}(\/.*)?$/);
+    const same = status !== 303 &&
+        hop === 0 &&
+        from.pathname.startsWith(prefix) &&
+        next.pathname.startsWith(prefix) &&
+        asked !== null &&
+        given !== null &&
+        asked[1] === given[1] &&
+        next.search === from.search;
+    if (same)
+        return next;
+    throw refuse(`a redirect to ${forLog(next.pathname + next.search, 200)}, which is not the resource asked ` +
+        `for (${forLog(from.pathname + from.search, 200)}); not followed`);
 }
 /** The headers this action (and Octokit) read, when their value has the shape GitHub sends. */
 const HEADER_SHAPES = {
@@ -3907,51 +3912,91 @@ function header(raw, name) {
     return Array.isArray(value) ? value.join(', ') : value;
 }
 function fetchResponse(url, answered) {
-    const { body } = answered;
+    const headers = knownHeaders(answered.headers);
+    const body = answered.status >= 400 && /json/i.test(headers.get('content-type') ?? '')
+        ? errorBody(answered.body)
+        : answered.body;
     return {
         status: answered.status,
         statusText: '',
         url: url.href,
-        headers: knownHeaders(answered.headers),
+        headers,
         body: null,
         text: () => Promise.resolve(body.toString('utf8')),
         arrayBuffer: () => Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength))
     };
 }
-/** The zlib decoder for a content encoding; node:zlib is loaded only when an answer needs it. */
-const DECODERS = {
-    gzip: (zlib) => zlib.createGunzip(),
-    'x-gzip': (zlib) => zlib.createGunzip(),
-    deflate: (zlib) => zlib.createInflate(),
-    br: (zlib) => zlib.createBrotliDecompress()
-};
-/** One request over node:http or node:https, with no proxy. */
-const directExchange = (url, init, maxBytes) => new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
-    const fail = (error) => reject(init.signal.aborted
-        ? init.signal.reason
-        : Object.assign(new TypeError('fetch failed'), { cause: error }));
-    const req = send(url, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
-        decoded(res, init.method)
-            .then((body) => readBounded(body, maxBytes, () => req.destroy()))
-            .then((body) => resolve({ status: Number(res.statusCode), headers: res.headers, body }), (error) => (error instanceof TransportError ? reject(error) : fail(error)));
+/** An error's JSON body as the strings GitHub documents (`message`, `documentation_url`), or none. */
+function errorBody(raw) {
+    let data;
+    try {
+        data = JSON.parse(raw.toString('utf8'));
+    }
+    catch {
+        return Buffer.alloc(0);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return Buffer.alloc(0);
+    const { message, documentation_url } = data;
+    const strings = Object.entries({ message, documentation_url }).filter(([, value]) => typeof value === 'string');
+    return Buffer.from(JSON.stringify(Object.fromEntries(strings)));
+}
+/** Node 24.5 is the first to tunnel through `proxyEnv` (actions/runner v2.328.0 bundles it). */
+function tunnels(nodeVersion) {
+    const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
+    return major > 24 || (major === 24 && minor >= 5);
+}
+/**
+ * Sends one request over node:http or node:https, through the proxy @actions/http-client would
+ * pick for `apiUrl` (HTTPS_PROXY or HTTP_PROXY, NO_PROXY; never for loopback), if any.
+ */
+function nodeExchanger(apiUrl, nodeVersion = process.versions.node) {
+    const target = new URL(apiUrl);
+    const proxy = getProxyUrl(target);
+    const tls = target.protocol === 'https:';
+    let agent;
+    if (proxy) {
+        if (!tunnels(nodeVersion)) {
+            throw new Error(`A proxy is set for 'api-url' (${tls ? 'HTTPS_PROXY' : 'HTTP_PROXY'}), and this runner's ` +
+                `Node ${forLog(nodeVersion, 20)} cannot send through one: update the runner to v2.328.0 ` +
+                'or later (Node 24.5), or set NO_PROXY for this host.');
+        }
+        const proxyEnv = { [tls ? 'HTTPS_PROXY' : 'HTTP_PROXY']: proxy.href };
+        agent = tls ? new external_node_https_namespaceObject.Agent({ proxyEnv }) : new external_node_http_namespaceObject.Agent({ proxyEnv });
+    }
+    const send = tls ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
+    const exchange = (url, init, maxBytes) => new Promise((resolve, reject) => {
+        const fail = (error) => reject(init.signal.aborted
+            ? init.signal.reason
+            : error instanceof TransportError
+                ? error
+                : Object.assign(new TypeError('fetch failed'), { cause: error }));
+        const unreadable = (why) => {
+            req.destroy();
+            fail(new TransportError('unreadable', `the server answered ${why}; not read`));
+        };
+        const req = send(url, { method: init.method, headers: init.headers, signal: init.signal, agent }, (res) => {
+            const status = Number(res.statusCode);
+            const encoding = String(res.headers['content-encoding'] ?? 'identity').toLowerCase();
+            if (status < 200)
+                return unreadable(`${status}, which is not an answer to a request`);
+            if (encoding !== 'identity') {
+                return unreadable(`with a ${forLog(encoding, 40)} body, which it was not asked for`);
+            }
+            readBounded(res, maxBytes, () => req.destroy()).then((body) => resolve({ status, headers: res.headers, body }), fail);
+        });
+        req.on('upgrade', (_res, socket) => {
+            socket.destroy();
+            unreadable('101, switching to another protocol');
+        });
+        req.on('error', fail);
+        req.end(init.body ?? undefined);
     });
-    req.on('error', fail);
-    req.end(init.body ?? undefined);
-});
-/** The body as sent, decoded; an answer that has no body (204, 205, 304, HEAD) is never decoded. */
-async function decoded(res, method) {
-    if (method === 'HEAD' || [204, 205, 304].includes(Number(res.statusCode)))
-        return res;
-    const encoding = String(res.headers['content-encoding'] ?? '')
-        .trim()
-        .toLowerCase();
-    const decoder = DECODERS[encoding];
-    if (!decoder)
-        return res;
-    const stream = decoder(await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23)));
-    res.on('error', (error) => stream.emit('error', error));
-    return res.pipe(stream);
+    return {
+        exchange,
+        via: proxy ? 'through the proxy' : 'directly, with no proxy',
+        close: () => agent?.destroy()
+    };
 }
 /** Reads a whole body, abandoning it (and the connection) past `maxBytes`. */
 async function readBounded(body, maxBytes, abandon) {
@@ -3963,7 +4008,7 @@ async function readBounded(body, maxBytes, abandon) {
             abandon();
             throw new TransportError('body-too-large', `the answer's body is larger than ${maxBytes / 1024 / 1024} MiB; it was abandoned unread`);
         }
-        chunks.push(Buffer.from(chunk));
+        chunks.push(chunk);
     }
     return Buffer.concat(chunks);
 }
@@ -4004,11 +4049,7 @@ const TRANSIENT_CODES = new Set([
     'EAI_AGAIN',
     'EPIPE',
     'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED'
+    'ERR_PROXY_TUNNEL'
 ]);
 /**
  * The record of a request that failed for good: how many attempts it made, over how long, and the
@@ -4134,8 +4175,6 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
-
-
 /** The REST API version every request names (`X-GitHub-Api-Version`). */
 const API_VERSION = '2022-11-28';
 /**
@@ -4149,9 +4188,9 @@ const API_VERSION = '2022-11-28';
 async function createClient(options) {
     process.env.GITHUB_API_URL = options.apiUrl;
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 413));
-    const via = proxyExchange(options.apiUrl);
-    options.log.debug(`Requests to ${options.apiUrl} go ${via ? 'through the proxy' : 'directly, with no proxy'}`);
-    const exchange = logged(via?.exchange ?? directExchange, options);
+    const sender = nodeExchanger(options.apiUrl);
+    options.log.debug(`Requests to ${options.apiUrl} go ${sender.via}`);
+    const exchange = logged(sender.exchange, options);
     const octokitLog = {
         debug: options.log.debug,
         info: options.log.debug,
@@ -4179,38 +4218,7 @@ async function createClient(options) {
         now: options.now ?? Date.now,
         random: options.random ?? Math.random
     }));
-    return { request: octokit.request, close: async () => via?.close() };
-}
-/**
- * Sends through the proxy @actions/http-client picks for `apiUrl` (HTTPS_PROXY, NO_PROXY), with
- * undici, as @actions/github does; undefined when no proxy applies.
- * An attempt that fails (a time-out above all) may leave a pending proxy connection that undici
- * does not close on abort and that would keep the process alive for minutes: the dispatcher is
- * destroyed then, and a new one made for the next attempt.
- */
-function proxyExchange(apiUrl) {
-    const newDispatcher = () => new lib_HttpClient().getAgentDispatcher(apiUrl);
-    let dispatcher = newDispatcher();
-    if (!dispatcher)
-        return undefined;
-    const close = async () => {
-        const open = dispatcher;
-        dispatcher = undefined;
-        await open?.destroy();
-    };
-    const exchange = async (url, init, maxBytes) => {
-        dispatcher ??= newDispatcher();
-        try {
-            const response = await (0,external_undici_.fetch)(url, { ...init, redirect: 'manual', dispatcher });
-            const body = await readBounded((response.body ?? []), maxBytes, () => undefined);
-            return { status: response.status, headers: Object.fromEntries(response.headers), body };
-        }
-        catch (error) {
-            void close();
-            throw error;
-        }
-    };
-    return { exchange, close };
+    return { request: octokit.request, close: async () => sender.close() };
 }
 /** Debug lines around each exchange, with only the answer headers that cannot carry a secret. */
 function logged(exchange, { log, timeoutS }) {
@@ -4479,9 +4487,9 @@ function networkFailure(error, { timeoutS }) {
 const TRANSPORT_FIX = {
     'off-origin': "The token is only ever sent to 'api-url'. If GitHub now lives at that address, set " +
         "'api-url' to it; otherwise something between this runner and GitHub is redirecting requests.",
-    'redirect-to-get': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
-    'redirect-without-location': CHECK_API_URL,
-    'redirect-loop': "Set 'api-url' to the address GitHub's REST API answers at, with no redirect.",
+    redirect: "Only a renamed repository's redirect is followed. Set 'api-url' to the address GitHub's " +
+        'REST API answers at, and check that nothing between this runner and GitHub rewrites requests.',
+    unreadable: CHECK_API_URL,
     'body-too-large': CHECK_API_URL
 };
 const NETWORK_FIX = [
@@ -4501,7 +4509,7 @@ function githubMessage(error) {
     const data = error.response.data;
     return quotedForLog(typeof data.message === 'string' ? data.message : 'no message', 300);
 }
-function hint(error, failure, { target, now }) {
+function hint(error, failure, { target, now, apiUrl }) {
     const needs = `This needs ${REQUIRED_PERMISSION[target.scope]}.`;
     const limit = rateLimit(error, now);
     const askedS = failure.askedWaitS ?? seconds(error.response.headers['retry-after']);
@@ -4523,7 +4531,7 @@ function hint(error, failure, { target, now }) {
         case 403: {
             const sso = error.response.headers['x-github-sso'];
             if (sso)
-                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso)}`;
+                return `The token must be authorized for SAML single sign-on: ${ssoAdvice(sso, apiUrl)}`;
             const accepted = error.response.headers['x-accepted-github-permissions'];
             return (`The token lacks the permission this scope needs. ${needs} The default GITHUB_TOKEN never has it.` +
                 (accepted ? ` GitHub accepts these permissions: ${accepted}.` : ''));
@@ -4557,11 +4565,15 @@ function notFound(target) {
                 'and use a classic PAT: only classic PATs can manage enterprise runners.');
     }
 }
-/** GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization. */
-function ssoAdvice(header) {
-    const url = /url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1];
-    return url
-        ? `authorize it at ${forLog(url, 300)}, then run the job again.`
+/**
+ * GitHub sends `x-github-sso: required; url=https://...` when the token needs SSO authorization.
+ * The URL is shown only on github.com or `api-url`'s host: an answer cannot send a person elsewhere.
+ */
+function ssoAdvice(header, apiUrl) {
+    const url = URL.parse(/url=(https:\/\/[\w.:/?&=%-]+)/.exec(header)?.[1] ?? '');
+    const trusted = ['github.com', new URL(apiUrl).hostname];
+    return url && trusted.includes(url.hostname)
+        ? `authorize it at ${forLog(url.href, 300)}, then run the job again.`
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
@@ -5109,7 +5121,7 @@ var x = (y) => {
 	var x = {}; __nccwpck_require__.d(x, y); return x
 } 
 var y = (x) => (() => (x))
-module.exports = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_undici__.ProxyAgent), ["fetch"]: () => (__WEBPACK_EXTERNAL_MODULE_undici__.fetch) });
+module.exports = x({ ["fetch"]: () => (__WEBPACK_EXTERNAL_MODULE_undici__.fetch) });
 
 /***/ }),
 
@@ -5152,13 +5164,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
@@ -5298,36 +5303,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -5365,17 +5340,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */
