@@ -4027,8 +4027,8 @@ function errorBody(raw) {
 }
 /** Node 24.5 is the first to tunnel through `proxyEnv` (actions/runner v2.328.0 bundles it). */
 function tunnels(nodeVersion) {
-    const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
-    return major > 24 || (major === 24 && minor >= 5);
+    const [major, minor] = nodeVersion.split('.').map(Number);
+    return Number(major) > 24 || (major === 24 && Number(minor) >= 5);
 }
 /**
  * Sends one request over node:http or node:https, through the proxy @actions/http-client would

@@ -412,6 +412,10 @@ describe('a proxy on a Node without proxyEnv', () => {
       "A proxy is set for 'api-url' (HTTPS_PROXY), and this runner's Node 24.4.0 cannot send " +
         'through one: update the runner to v2.328.0 or later (Node 24.5), or set NO_PROXY for this host.'
     )
+    process.env.HTTP_PROXY = 'http://127.0.0.1:3128'
+    expect(() => nodeExchanger('http://ghes.example.com', '20.19.0')).toThrow(
+      "A proxy is set for 'api-url' (HTTP_PROXY)"
+    )
     expect(nodeExchanger('https://api.github.com', '24.5.0').via).toBe('through the proxy')
     expect(nodeExchanger('https://api.github.com', '25.0.0').via).toBe('through the proxy')
   })

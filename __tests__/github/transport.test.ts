@@ -419,6 +419,11 @@ describe('error answers, as Octokit is given them', () => {
     expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe(given)
   })
 
+  it('passes an error body with no JSON type on as it came', async () => {
+    const api = await serve((_, res) => res.writeHead(502).end('<html>Bad gateway</html>'))
+    expect(await (await fetchOn(api)(`${api.url}/x`)).text()).toBe('<html>Bad gateway</html>')
+  })
+
   it('passes a success body on as it came', async () => {
     const body = '{"total_count":12345678901234567890}'
     const api = await serve((_, res) =>

@@ -90,7 +90,7 @@ describe('mintRemoveToken', () => {
 
   it('never counts a redirect without a Location as a mint', async () => {
     nock(API).post('/repos/octo-org/hello-world/actions/runners/remove-token').reply(302, MINTED)
-    await expect(mint(API, repository)).rejects.toThrow('(a redirect) without saying where to')
+    await expect(mint(API, repository)).rejects.toThrow('a redirect with no URL to follow')
   })
 
   it('never counts a 300 as a mint', async () => {

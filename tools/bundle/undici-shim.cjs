@@ -2,8 +2,9 @@
 // Stands in for the npm package undici inside dist/: the action's bundle leaves undici out
 // (`ncc --external undici`), and @actions/http-client and @actions/github import it from here
 // (index.mjs for ES modules, this file for CommonJS).
-// They only use it to send through a proxy, so it is loaded, from ./bundled, on first use: a
-// direct request never pays its start-up (see src/direct-fetch.ts and docs/benchmarks.md).
+// Only @actions/github's default proxy agent uses it (this action sends over node:http/https), so
+// it is loaded, from ./bundled, on first use: a run with no proxy never pays its start-up (about
+// 30 ms, docs/benchmarks.md).
 let undici
 const load = () => (undici ??= require('./bundled/index.js'))
 

@@ -1,5 +1,5 @@
 // The ES-module face of the stand-in for undici (see index.cjs beside it): the names that
-// @actions/http-client, @actions/github and this action import, each loading undici on first use.
+// @actions/http-client and @actions/github import, each loading undici on first use.
 // An import of any other name fails when the action starts, so the end-to-end tests catch it.
 import undici from './index.cjs'
 
