@@ -267,6 +267,51 @@ describe('answers that end badly never crash the step', () => {
   })
 })
 
+describe('invisible characters, by their Unicode properties', () => {
+  // The characters the attacker's probe found getting through a list of code points.
+  const INVISIBLE = [
+    '\u00ad',
+    '\u034f',
+    '\u061c',
+    '\u180e',
+    '\u115f',
+    '\u3164',
+    '\ufe0f',
+    '\u{e0041}'
+  ]
+
+  it.each(INVISIBLE.map((c) => [`U+${c.codePointAt(0)?.toString(16).toUpperCase()}`, c]))(
+    "a server message spelling the token with %s between its letters never shows it, even to a reader's eye",
+    async (_, invisible) => {
+      const spelled = [...INPUT_TOKEN].join(invisible)
+      const api = await startHostile((_, res) =>
+        answerError(res, 401, `Bad credentials: ${spelled}`)
+      )
+      const result = await runMint(api.url)
+      expectFailed(result)
+      const seen = result.log.replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '')
+      expect(seen).toContain('GitHub answered 401')
+      expect(seen).not.toContain(INPUT_TOKEN)
+      expect(result.log).not.toContain(invisible)
+    }
+  )
+
+  it.each(INVISIBLE.map((c) => [`U+${c.codePointAt(0)?.toString(16).toUpperCase()}`, c]))(
+    'a runner name holding %s is refused, and nothing is deleted',
+    async (_, invisible) => {
+      const api = await startHostile((req, res) =>
+        req.method === 'GET'
+          ? listPage(res, [runnerJson(1, 'spot-1'), runnerJson(2, `spot-1${invisible}`)], 2)
+          : res.writeHead(204).end()
+      )
+      const result = await runDeleteRunner(api.url)
+      expectFailed(result)
+      expect(requests(api).filter((line) => line.startsWith('DELETE'))).toEqual([])
+      expect(result.log).not.toContain(invisible)
+    }
+  )
+})
+
 describe('right diagnoses', () => {
   it.each([
     [
