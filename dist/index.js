@@ -3411,6 +3411,14 @@ const EVERY_UNSAFE = new RegExp(UNSAFE.source, 'gu');
 function hasUnsafeCharacter(text) {
     return UNSAFE.test(text);
 }
+/**
+ * Items for one line, from a list that may be long: the first `shown`, then how many more, so that
+ * no line grows with the list.
+ */
+function firstOf(items, separator = ', ', shown = 10) {
+    const rest = items.length - shown;
+    return (rest > 0 ? [...items.slice(0, shown), `and ${rest} more`] : items).join(separator);
+}
 /** Printable ASCII, nothing else (no space): what every GitHub token is. */
 function isPrintableAscii(text) {
     return /^[\x21-\x7e]+$/.test(text);

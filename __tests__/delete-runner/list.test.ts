@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createClient } from '../../src/github/client.js'
 import type { Target } from '../../src/github/target.js'
-import { listRunners, MAX_PAGES, nextLink } from '../../src/delete-runner/list.js'
+import { listRunners, MAX_PAGES, nextLink, PER_PAGE } from '../../src/delete-runner/list.js'
 import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
 import { API, useNock } from '../github/nock-github.ts'
 
@@ -187,7 +187,10 @@ describe('next-page links', () => {
 
   it('a 409 on page 2 fails the listing instead of ending it, naming the page', async () => {
     page({ total_count: 150, runners: [good(1)] }, `<${API}${PATH}?page=2>; rel="next"`)
-    nock(API).get(PATH).query({ page: '2' }).reply(409, { message: 'Conflict' }, JSON_TYPE)
+    nock(API)
+      .get(PATH)
+      .query({ per_page: '100', page: '2' })
+      .reply(409, { message: 'Conflict' }, JSON_TYPE)
     const error = await list().catch((e: Error) => e)
     expect(String(error)).toMatch(
       /^RequestFailedError: Reading page 2 of the runner list \(GET \/orgs\/octo-org\/actions\/runners\) failed, so no runner was deleted\. GET/
@@ -201,7 +204,7 @@ describe('a list that shifts while it is read', () => {
     page({ total_count: 150, runners: [good(1), good(2)] }, `<${API}${PATH}?page=2>; rel="next"`)
     nock(API)
       .get(PATH)
-      .query({ page: '2' })
+      .query({ per_page: '100', page: '2' })
       .reply(200, { total_count: 150, runners: [good(2), good(3)] }, JSON_TYPE)
     await expect(list()).resolves.toMatchObject({ runners: [{ id: 1 }, { id: 2 }, { id: 3 }] })
   })
@@ -210,7 +213,7 @@ describe('a list that shifts while it is read', () => {
     page({ total_count: 150, runners: [good(1), good(2)] }, `<${API}${PATH}?page=2>; rel="next"`)
     nock(API)
       .get(PATH)
-      .query({ page: '2' })
+      .query({ per_page: '100', page: '2' })
       .reply(200, { total_count: 150, runners: [{ ...good(2), name: 'other' }] }, JSON_TYPE)
     await expect(list()).rejects.toThrow(
       'page 2 of the runner list (GET /orgs/octo-org/actions/runners) lists runner id 2 again, with other fields than before'
@@ -219,6 +222,38 @@ describe('a list that shifts while it is read', () => {
 })
 
 describe('bounded paging', () => {
+  it('a page with more runners than the 100 asked for fails, naming the page', async () => {
+    const runners = Array.from({ length: PER_PAGE + 1 }, (_, i) => good(i + 1))
+    page({ total_count: PER_PAGE + 1, runners })
+    await expect(list()).rejects.toThrow(
+      `page 1 of the runner list (GET /orgs/octo-org/actions/runners) lists ${PER_PAGE + 1} runners, more than the ${PER_PAGE} a page was asked for`
+    )
+  })
+
+  it('a next link cannot raise per_page', async () => {
+    page(
+      { total_count: 150, runners: [good(1)] },
+      `<${API}${PATH}?page=2&per_page=100000>; rel="next"`
+    )
+    nock(API)
+      .get(PATH)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, { total_count: 150, runners: [good(2)] }, JSON_TYPE)
+    await expect(list()).resolves.toMatchObject({ pages: 2 })
+  })
+
+  it('a list that grows past total_count plus 100 fails, naming the page', async () => {
+    const of = (from: number) => Array.from({ length: PER_PAGE }, (_, i) => good(from + i))
+    page({ total_count: 50, runners: of(1) }, `<${API}${PATH}?page=2>; rel="next"`)
+    nock(API)
+      .get(PATH)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, { total_count: 50, runners: of(101) }, JSON_TYPE)
+    await expect(list()).rejects.toThrow(
+      'page 2 of the runner list (GET /orgs/octo-org/actions/runners) brings the list to more than the 50 runners its total_count said, plus 100 for runners added while it was read'
+    )
+  })
+
   it('a next link back to a page already read fails', async () => {
     const self = `<${API}${PATH}?per_page=100>; rel="next"`
     nock(API)

@@ -382,6 +382,26 @@ describe('cleans up a fleet', () => {
     expect(run.summary).toContain('1 matching runners were not offline and were left alone')
   })
 
+  it('a long list of runners left alone is named in a bounded line: the first 10, then a count', async () => {
+    const online = Array.from({ length: 99 }, (_, i) =>
+      runnerJson(i + 2, `spot-${i + 2}`, 'online')
+    )
+    const api = await startHostile((req, res) =>
+      req.method === 'GET'
+        ? listPage(res, [runnerJson(1, 'spot-1'), ...online], 100)
+        : res.writeHead(204).end()
+    )
+    const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['deleted-count']).toBe('1')
+    const line = run.log.split('\n').find((l) => l.startsWith('Skipped 99 matching runners'))
+    expect(line).toMatch(
+      /^Skipped 99 matching runners that are not offline: 'spot-2' .*'spot-11' \(id 11, online\), and 89 more$/
+    )
+    expect(run.summary).toContain('and 89 more')
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
   it('labels select runners that have all of them, case-insensitively', async () => {
     const { registry, simulator } = await setUp(fleet().slice(0, 30))
     const run = await cleanUp(simulator, { labels: 'gpu, LINUX' })
@@ -634,6 +654,31 @@ const BAD_LISTS: Record<string, BadList> = {
       ),
     gets: [3],
     words: ['links to more pages than its total_count of 1 runners allows']
+  },
+  'a page of 5,000 runners (more than the 100 asked for) is refused, naming the page': {
+    page: (res) =>
+      listPage(
+        res,
+        Array.from({ length: 5000 }, (_, i) => runnerJson(i + 1, `spot-${i + 1}`)),
+        5000
+      ),
+    gets: 1,
+    words: [
+      'page 1 of the runner list',
+      'lists 5000 runners, more than the 100 a page was asked for'
+    ]
+  },
+  'a list that grows past its total_count (plus 100) is refused, naming the page': {
+    page: (res, n, url, api) =>
+      listPage(
+        res,
+        Array.from({ length: 100 }, (_, i) => runnerJson(n * 100 + i, `spot-${n * 100 + i}`)),
+        1,
+        `${api}${LIST_PATH}?page=${n + 1}`
+      ),
+    inputs: { 'runner-name': '', 'name-prefix': 'spot-' },
+    gets: 2,
+    words: ['page 2 of the runner list', 'more than the 1 runners its total_count said, plus 100']
   },
   'a list that claims ten million runners is read 100 pages deep at most': {
     page: (res, n, url, api) => listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=${n + 1}`),

@@ -7,6 +7,7 @@ import { jest } from '@jest/globals'
 import { secrets } from '../../src/step/secrets.js'
 import {
   DEFAULT_MAX_LENGTH,
+  firstOf,
   forJsonOutput,
   forLog,
   forSummary,
@@ -122,6 +123,23 @@ describe('one definition of an unsafe character, used by every destination', () 
       }
     }
   )
+})
+
+describe('firstOf', () => {
+  const items = (n: number) => Array.from({ length: n }, (_, i) => `r${i + 1}`)
+
+  it('names every item of a short list', () => {
+    expect(firstOf(items(10))).toBe(items(10).join(', '))
+    expect(firstOf([])).toBe('')
+  })
+
+  it('names the first 10 of a long list, then counts the rest', () => {
+    expect(firstOf(items(93_000))).toBe(`${items(10).join(', ')}, and 92990 more`)
+  })
+
+  it('joins with the separator given', () => {
+    expect(firstOf(items(12), '\n- ', 2)).toBe('r1\n- r2\n- and 10 more')
+  })
 })
 
 describe('isPrintableAscii', () => {

@@ -3384,6 +3384,14 @@ const EVERY_UNSAFE = new RegExp(UNSAFE.source, 'gu');
 function hasUnsafeCharacter(text) {
     return UNSAFE.test(text);
 }
+/**
+ * Items for one line, from a list that may be long: the first `shown`, then how many more, so that
+ * no line grows with the list.
+ */
+function firstOf(items, separator = ', ', shown = 10) {
+    const rest = items.length - shown;
+    return (rest > 0 ? [...items.slice(0, shown), `and ${rest} more`] : items).join(separator);
+}
 /** Printable ASCII, nothing else (no space): what every GitHub token is. */
 function isPrintableAscii(text) {
     return /^[\x21-\x7e]+$/.test(text);
@@ -4319,7 +4327,7 @@ function chooseRunners(runners, choice, options) {
             const [runner] = matches;
             if (matches.length > 1) {
                 plan.refusals.push(`${matches.length} runners of ${options.where} are named '${forLog(name, 80)}' (ids ` +
-                    `${matches.map((match) => match.id).join(', ')}): refusing to guess which one to ` +
+                    `${firstOf(matches.map((match) => String(match.id)))}): refusing to guess which one to ` +
                     'delete. Remove the duplicates by hand (Settings > Actions > Runners), or give each ' +
                     'runner a unique name.');
             }
@@ -4363,10 +4371,7 @@ function chooseRunners(runners, choice, options) {
 }
 /** Why a name matched nothing, naming runners whose name differs only in case. */
 function missingSentence(name, runners, where) {
-    const near = runners
-        .filter((listed) => listed.name.toLowerCase() === name.toLowerCase())
-        .map(describeRunner)
-        .join(', ');
+    const near = firstOf(runners.filter((listed) => listed.name.toLowerCase() === name.toLowerCase()).map(describeRunner));
     return (`No runner of ${where} is named '${forLog(name, 80)}' (${runners.length} listed)` +
         (near ? `; ${near} differs only in case, and names are matched exactly.` : '.'));
 }
@@ -4724,6 +4729,7 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
     let query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) };
     let listPath;
     let allowedPages = MAX_PAGES;
+    let allowedRunners = MAX_PAGES * PER_PAGE;
     for (let page = 1;; page++) {
         const what = `page ${page} of the runner list (${requestLine(route)})`;
         const bad = (detail) => new AnswerError(`GitHub's answer to ${what} ${detail}, so no runner was deleted. Check that 'api-url' ` +
@@ -4760,8 +4766,13 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
             throw bad("has no whole-number 'total_count'");
         }
-        if (page === 1)
+        if (listed.length > PER_PAGE) {
+            throw bad(`lists ${listed.length} runners, more than the ${PER_PAGE} a page was asked for`);
+        }
+        if (page === 1) {
             allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1);
+            allowedRunners = total + PER_PAGE;
+        }
         for (const [index, item] of listed.entries()) {
             const runner = checkRunner(item, index, bad);
             const earlier = byId.get(runner.id);
@@ -4770,6 +4781,10 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
             if (earlier === undefined) {
                 byId.set(runner.id, runner);
                 runners.push(runner);
+                if (runners.length > allowedRunners) {
+                    throw bad(`brings the list to more than the ${total} runners its total_count said, plus ` +
+                        `${PER_PAGE} for runners added while it was read`);
+                }
             }
             else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
                 throw bad(`lists runner id ${runner.id} again, with other fields than before`);
@@ -4778,7 +4793,7 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         const link = nextLink(response.headers.link);
         if (link === undefined)
             return { runners, pages: page };
-        query = nextQuery(link, response.url, listPath, apiUrl, bad);
+        query = { per_page: String(PER_PAGE), ...nextQuery(link, response.url, listPath, apiUrl, bad) };
         if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
             throw bad('links to a page already read as the next one');
         }
@@ -4787,8 +4802,8 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         }
     }
 }
-/** The query parameters of the runner list that a next link may set. */
-const PAGING_PARAMETERS = new Set(['per_page', 'page', 'name']);
+/** The query parameters of the runner list that a next link may set (never `per_page`). */
+const PAGING_PARAMETERS = new Set(['page', 'name']);
 /**
  * The next page's query, from its link: on `api-url`'s origin and the list's own path (nothing is
  * ever sent elsewhere), with only the paging parameters taken, so that the request sent is the
@@ -5009,7 +5024,7 @@ async function summarise(outcomes, plan, context) {
         ]);
     }
     if (plan.skipped.length > 0) {
-        summary.addRaw(forSummary(`Left alone (not offline): ${plan.skipped.map(describeRunner).join(', ')}`, 4000), true);
+        summary.addRaw(forSummary(`Left alone (not offline): ${firstOf(plan.skipped.map(describeRunner))}`, 4000), true);
     }
     await summary.write();
 }
@@ -5019,7 +5034,7 @@ function headline(outcomes, plan, { where, dryRun }) {
     }
     const count = outcomes.filter((outcome) => outcome.deleted).length;
     const missing = plan.missing.length > 0
-        ? `; no runner is named ${plan.missing.map((name) => `'${forLog(name, 80)}'`).join(', ')}`
+        ? `; no runner is named ${firstOf(plan.missing.map((name) => `'${forLog(name, 80)}'`))}`
         : '';
     const skipped = plan.skipped.length > 0
         ? `; ${plan.skipped.length} matching runners were not offline and were left alone`
@@ -5078,14 +5093,14 @@ function run() {
         if (plan.refusals.length > 0) {
             throw new Error(plan.refusals.length === 1
                 ? plan.refusals[0]
-                : `Nothing was deleted:\n- ${plan.refusals.join('\n- ')}`);
+                : `Nothing was deleted:\n- ${firstOf(plan.refusals, '\n- ')}`);
         }
         for (const name of plan.missing) {
             log.info(`${missingSentence(name, runners, where)} Nothing to delete ('missing-ok' is true).`);
         }
         if (plan.skipped.length > 0) {
             log.info(`Skipped ${plan.skipped.length} matching runners that are not offline: ` +
-                plan.skipped.map(describeRunner).join(', '));
+                firstOf(plan.skipped.map(describeRunner)));
         }
         if (inputs.dryRun) {
             plan.chosen.forEach((runner, index) => log.info(`Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`));
@@ -5104,9 +5119,7 @@ function run() {
         if (notDeleted.length > 0) {
             const deleted = outcomes.filter((outcome) => outcome.deleted).length;
             throw new Error(`Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +
-                notDeleted
-                    .map((outcome) => `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`)
-                    .join('\n- '));
+                firstOf(notDeleted.map((outcome) => `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`), '\n- '));
         }
     });
 }

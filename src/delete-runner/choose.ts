@@ -3,7 +3,7 @@
  * list in, the plan (or every refusal) out.
  */
 import type { Choice } from './inputs.js'
-import { forLog } from '../step/text.js'
+import { firstOf, forLog } from '../step/text.js'
 import type { Runner } from './list.js'
 
 export interface Plan {
@@ -34,7 +34,7 @@ export function chooseRunners(runners: Runner[], choice: Choice, options: Choose
       if (matches.length > 1) {
         plan.refusals.push(
           `${matches.length} runners of ${options.where} are named '${forLog(name, 80)}' (ids ` +
-            `${matches.map((match) => match.id).join(', ')}): refusing to guess which one to ` +
+            `${firstOf(matches.map((match) => String(match.id)))}): refusing to guess which one to ` +
             'delete. Remove the duplicates by hand (Settings > Actions > Runners), or give each ' +
             'runner a unique name.'
         )
@@ -79,10 +79,9 @@ export function chooseRunners(runners: Runner[], choice: Choice, options: Choose
 
 /** Why a name matched nothing, naming runners whose name differs only in case. */
 export function missingSentence(name: string, runners: Runner[], where: string): string {
-  const near = runners
-    .filter((listed) => listed.name.toLowerCase() === name.toLowerCase())
-    .map(describeRunner)
-    .join(', ')
+  const near = firstOf(
+    runners.filter((listed) => listed.name.toLowerCase() === name.toLowerCase()).map(describeRunner)
+  )
   return (
     `No runner of ${where} is named '${forLog(name, 80)}' (${runners.length} listed)` +
     (near ? `; ${near} differs only in case, and names are matched exactly.` : '.')

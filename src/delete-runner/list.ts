@@ -55,6 +55,7 @@ export async function listRunners(
   let query: Query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) }
   let listPath: string | undefined
   let allowedPages = MAX_PAGES
+  let allowedRunners = MAX_PAGES * PER_PAGE
   for (let page = 1; ; page++) {
     const what = `page ${page} of the runner list (${requestLine(route)})`
     const bad = (detail: string) =>
@@ -91,7 +92,13 @@ export async function listRunners(
     if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
       throw bad("has no whole-number 'total_count'")
     }
-    if (page === 1) allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
+    if (listed.length > PER_PAGE) {
+      throw bad(`lists ${listed.length} runners, more than the ${PER_PAGE} a page was asked for`)
+    }
+    if (page === 1) {
+      allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
+      allowedRunners = total + PER_PAGE
+    }
     for (const [index, item] of (listed as unknown[]).entries()) {
       const runner = checkRunner(item, index, bad)
       const earlier = byId.get(runner.id)
@@ -100,13 +107,19 @@ export async function listRunners(
       if (earlier === undefined) {
         byId.set(runner.id, runner)
         runners.push(runner)
+        if (runners.length > allowedRunners) {
+          throw bad(
+            `brings the list to more than the ${total} runners its total_count said, plus ` +
+              `${PER_PAGE} for runners added while it was read`
+          )
+        }
       } else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
         throw bad(`lists runner id ${runner.id} again, with other fields than before`)
       }
     }
     const link = nextLink(response.headers.link)
     if (link === undefined) return { runners, pages: page }
-    query = nextQuery(link, response.url, listPath, apiUrl, bad)
+    query = { per_page: String(PER_PAGE), ...nextQuery(link, response.url, listPath, apiUrl, bad) }
     if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
       throw bad('links to a page already read as the next one')
     }
@@ -120,8 +133,8 @@ export async function listRunners(
 
 type Query = Record<string, string>
 
-/** The query parameters of the runner list that a next link may set. */
-const PAGING_PARAMETERS = new Set(['per_page', 'page', 'name'])
+/** The query parameters of the runner list that a next link may set (never `per_page`). */
+const PAGING_PARAMETERS = new Set(['page', 'name'])
 
 /**
  * The next page's query, from its link: on `api-url`'s origin and the list's own path (nothing is

@@ -1,6 +1,6 @@
 /** What delete-runner tells the workflow (outputs) and the person (job summary). */
 import * as core from '@actions/core'
-import { forJsonOutput, forLog, forSummary } from '../step/text.js'
+import { firstOf, forJsonOutput, forLog, forSummary } from '../step/text.js'
 import type { Plan } from './choose.js'
 import { describeRunner } from './choose.js'
 import type { Outcome } from './delete.js'
@@ -55,7 +55,7 @@ export async function summarise(
   }
   if (plan.skipped.length > 0) {
     summary.addRaw(
-      forSummary(`Left alone (not offline): ${plan.skipped.map(describeRunner).join(', ')}`, 4000),
+      forSummary(`Left alone (not offline): ${firstOf(plan.skipped.map(describeRunner))}`, 4000),
       true
     )
   }
@@ -69,7 +69,7 @@ function headline(outcomes: Outcome[], plan: Plan, { where, dryRun }: SummaryCon
   const count = outcomes.filter((outcome) => outcome.deleted).length
   const missing =
     plan.missing.length > 0
-      ? `; no runner is named ${plan.missing.map((name) => `'${forLog(name, 80)}'`).join(', ')}`
+      ? `; no runner is named ${firstOf(plan.missing.map((name) => `'${forLog(name, 80)}'`))}`
       : ''
   const skipped =
     plan.skipped.length > 0

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { log } from '../step/log.js'
-import { forLog } from '../step/text.js'
+import { firstOf, forLog } from '../step/text.js'
 import { publishSummary, runStep } from '../step/lifecycle.js'
 import { readCommonInputs, warnIfUnencrypted } from '../github/inputs.js'
 import { createClient } from '../github/client.js'
@@ -56,7 +56,7 @@ export function run(): Promise<void> {
       throw new Error(
         plan.refusals.length === 1
           ? (plan.refusals[0] as string)
-          : `Nothing was deleted:\n- ${plan.refusals.join('\n- ')}`
+          : `Nothing was deleted:\n- ${firstOf(plan.refusals, '\n- ')}`
       )
     }
     for (const name of plan.missing) {
@@ -65,7 +65,7 @@ export function run(): Promise<void> {
     if (plan.skipped.length > 0) {
       log.info(
         `Skipped ${plan.skipped.length} matching runners that are not offline: ` +
-          plan.skipped.map(describeRunner).join(', ')
+          firstOf(plan.skipped.map(describeRunner))
       )
     }
 
@@ -91,12 +91,13 @@ export function run(): Promise<void> {
       const deleted = outcomes.filter((outcome) => outcome.deleted).length
       throw new Error(
         `Deleted ${deleted} of ${outcomes.length} runners of ${where}; not deleted:\n- ` +
-          notDeleted
-            .map(
+          firstOf(
+            notDeleted.map(
               (outcome) =>
                 `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`
-            )
-            .join('\n- ')
+            ),
+            '\n- '
+          )
       )
     }
   })

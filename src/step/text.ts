@@ -23,6 +23,15 @@ export function hasUnsafeCharacter(text: string): boolean {
   return UNSAFE.test(text)
 }
 
+/**
+ * Items for one line, from a list that may be long: the first `shown`, then how many more, so that
+ * no line grows with the list.
+ */
+export function firstOf(items: readonly string[], separator = ', ', shown = 10): string {
+  const rest = items.length - shown
+  return (rest > 0 ? [...items.slice(0, shown), `and ${rest} more`] : items).join(separator)
+}
+
 /** Printable ASCII, nothing else (no space): what every GitHub token is. */
 export function isPrintableAscii(text: string): boolean {
   return /^[\x21-\x7e]+$/.test(text)
