@@ -239,7 +239,8 @@ describe('refuses bad input before any request', () => {
       { 'runner-name': 'x', org: 'o', repo: 'r', owner: 'o' },
       "Inputs 'owner', 'repo', 'org' are all set"
     ],
-    [{ 'runner-name': 'x', retries: '11' }, 'Input \'retries\' is "11"']
+    [{ 'runner-name': 'x', retries: '11' }, 'Input \'retries\' is "11"'],
+    [{ 'runner-name': 'x', timeout: '0.5' }, 'Input \'timeout\' is "0.5"']
   ])('%o', async (inputs, message) => {
     const { simulator } = await setUp([runner(1, 'x')])
     const run = await deleteRunner(simulator, inputs)

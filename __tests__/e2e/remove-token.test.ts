@@ -173,6 +173,11 @@ describe('refuses bad input before any request', () => {
       'an ftp api-url',
       { 'api-url': 'ftp://x.example/api/v3' },
       'Input \'api-url\' is "ftp://x.example/api/v3": only http and https URLs work'
+    ],
+    [
+      'a time-out that rounds to a 0 ms attempt',
+      { timeout: '0.0004' },
+      'Input \'timeout\' is "0.0004": give the seconds one attempt may take before it is abandoned, a number from 1 to 300'
     ]
   ])('%s', async (_, inputs, message) => {
     const sim = await start()
@@ -184,6 +189,18 @@ describe('refuses bad input before any request', () => {
     expectNoLeak(run, [INPUT_TOKEN])
   })
 })
+
+it.each(['?', '#', '/?#'])(
+  'refuses an api-url ending in a bare %s before any request (it would reach the base path)',
+  async (suffix) => {
+    const sim = await start()
+    const run = await mint(sim, { 'api-url': `${sim.url}${suffix}` })
+    expect(run.exitCode).toBe(1)
+    expect(sim.requests).toEqual([])
+    expect(run.log).toContain("Error: Input 'api-url' has a query or fragment: remove it.")
+    expectNoLeak(run, [INPUT_TOKEN])
+  }
+)
 
 describe('fails with no outputs when GitHub does not mint', () => {
   it('on a 403 from GitHub', async () => {

@@ -232,7 +232,10 @@ describe('api-url', () => {
 
   it.each([
     'https://ghes.example.com/api/v3?access_token=ghp_pasted',
-    'https://api.github.com/#ghp_pasted'
+    'https://api.github.com/#ghp_pasted',
+    'https://ghes.example.com/api/v3?',
+    'https://ghes.example.com/api/v3#',
+    'https://ghes.example.com/api/v3/?#'
   ])('refuses a query or fragment in %p without repeating it', (apiUrl) => {
     const message = refusal({ apiUrl })
     expect(message).toContain("Input 'api-url' has a query or fragment: remove it.")
@@ -243,6 +246,12 @@ describe('api-url', () => {
     const message = refusal({ apiUrl: 'https://user:hunter2@ghes.example.com/api/v3' })
     expect(message).toContain("Input 'api-url' contains credentials")
     expect(message).not.toContain('hunter2')
+  })
+
+  it('refuses a bare ? at the end of GITHUB_API_URL too', () => {
+    expect(refusal({}, { ...env, GITHUB_API_URL: 'https://ghes.example.com/api/v3?' })).toContain(
+      "GITHUB_API_URL (used because input 'api-url' is empty) has a query or fragment: remove it."
+    )
   })
 
   it('names GITHUB_API_URL when the bad value came from there', () => {
@@ -281,11 +290,11 @@ describe.each([
     accepted: [
       ['', 30],
       ['1', 1],
-      ['0.5', 0.5],
+      ['1.5', 1.5],
       ['300', 300]
     ] as const,
-    refused: ['0', '0.0', '-5', '301', '30s', 'Infinity', 'NaN', '.5'],
-    fix: 'give the seconds one attempt may take before it is abandoned, a number above 0 and at most 300 (default 30).'
+    refused: ['0', '0.0', '0.0004', '0.999', '-5', '301', '30s', 'Infinity', 'NaN', '.5'],
+    fix: 'give the seconds one attempt may take before it is abandoned, a number from 1 to 300 (default 30).'
   }
 ])('$input', ({ input, read, accepted, refused, fix }) => {
   it.each(accepted)('%p is %p', (value, expected) => {

@@ -190,7 +190,8 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
       `${source} contains credentials; never put a token in a URL. Pass it in 'token' instead. ${fix}`
     )
   }
-  if (url.search !== '' || url.hash !== '') {
+  // Any '?' or '#', even one with nothing after it (then url.search and url.hash are empty).
+  if (/[?#]/.test(value)) {
     // Not echoed: a query is where a token pasted by mistake would be.
     throw new InputError(`${source} has a query or fragment: remove it. ${fix}`)
   }
@@ -205,6 +206,8 @@ function parseApiUrl(input: string, fromEnv: string | undefined): string {
 const DEFAULT_RETRIES = 3
 const MAX_RETRIES = 10
 const DEFAULT_TIMEOUT_S = 30
+/** Below a second, an attempt cannot even finish a TLS handshake with a distant server. */
+const MIN_TIMEOUT_S = 1
 const MAX_TIMEOUT_S = 300
 
 function parseRetries(value: string): number {
@@ -219,10 +222,12 @@ function parseRetries(value: string): number {
 function parseTimeout(value: string): number {
   if (value === '') return DEFAULT_TIMEOUT_S
   const seconds = Number(value)
-  if (/^\d+(?:\.\d+)?$/.test(value) && seconds > 0 && seconds <= MAX_TIMEOUT_S) return seconds
+  if (/^\d+(?:\.\d+)?$/.test(value) && seconds >= MIN_TIMEOUT_S && seconds <= MAX_TIMEOUT_S) {
+    return seconds
+  }
   throw new InputError(
     `Input 'timeout' is ${quotedForLog(value)}: give the seconds one attempt may take before it is ` +
-      `abandoned, a number above 0 and at most ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`
+      `abandoned, a number from ${MIN_TIMEOUT_S} to ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`
   )
 }
 
