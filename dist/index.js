@@ -285,7 +285,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(483);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 483:
+/***/ 61:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3537,17 +3537,18 @@ function keyProblem(value, decodedBytes) {
         return "it lacks the '=' padding openssl prints";
     return 'its last characters are not a base64 ending openssl would print (a typo?)';
 }
-const DIGITS = /^\d{1,20}$/;
-const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+const inputs_DIGITS = /^\d{1,20}$/;
+/** `owner/name` as GitHub spells them: letters, digits, `-`, `_`, `.`. */
+const inputs_REPOSITORY = /^[\w.-]{1,39}\/[\w.-]{1,100}$/;
 /**
  * The binding, from the runner's environment. Every missing or malformed variable is named at
  * once; the values are not secret, so they are shown.
  */
 function parseBinding(env) {
     const problems = [
-        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, REPOSITORY, "'owner/name'"),
-        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, DIGITS, 'a number'),
-        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, DIGITS, 'a number')
+        checkVariable('GITHUB_REPOSITORY', env.GITHUB_REPOSITORY, inputs_REPOSITORY, "'owner/name'"),
+        checkVariable('GITHUB_REPOSITORY_ID', env.GITHUB_REPOSITORY_ID, inputs_DIGITS, 'a number'),
+        checkVariable('GITHUB_RUN_ID', env.GITHUB_RUN_ID, inputs_DIGITS, 'a number')
     ].filter((problem) => problem !== undefined);
     if (problems.length > 0) {
         throw new inputs_InputError(`${problems.join('; ')}. 'seal-key' binds the sealed token to this repository and workflow ` +
@@ -4607,65 +4608,35 @@ function ssoAdvice(header, apiUrl) {
         : 'authorize it for the organization (GitHub settings > Tokens > Configure SSO), then run the job again.';
 }
 
-;// CONCATENATED MODULE: ./src/remove-token/mint.ts
+;// CONCATENATED MODULE: ./src/sealed-token/token.ts
+/**
+ * What a remove token and its expiry must look like, wherever one comes from: GitHub's answer to
+ * the mint, or a sealed token being opened. One check, so both hand on only what GitHub mints.
+ */
 
-
-
-/** Longer than any token GitHub mints (29 characters today), short enough to mask and show. */
+/** GitHub's remove tokens are 29 characters: shorter than this is not one. */
+const MIN_TOKEN_LENGTH = 16;
+/** Longer than any token GitHub mints, short enough to mask and show. */
 const MAX_TOKEN_LENGTH = 1024;
-/** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
-async function mintRemoveToken(client, target, { apiUrl, timeoutS, mask, now = Date.now }) {
-    const route = removeTokenRoute(target);
-    let response;
-    try {
-        response = await client.request(route.route, route.params);
-    }
-    catch (error) {
-        throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
-    }
-    return parseAnswer(response.data, response.status, response.headers['content-type'], `${requestLine(route)} (status ${response.status})`, mask);
+/**
+ * Whether `token` is long enough to mask: the runner would mask a one-letter "token" everywhere in
+ * the job's log and drop every job output holding that letter.
+ */
+function token_isMaskable(token) {
+    return typeof token === 'string' && token.length >= MIN_TOKEN_LENGTH;
 }
 /**
- * Checks the answer: GitHub documents a 201 with `token` and `expires_at`, both required.
- * `mask` is given the token, whole, as soon as there is one, before any other check can fail.
+ * The runner masks a value and its lines, never words: a token with whitespace, control or
+ * non-ASCII characters could not be masked reliably in every form it may be printed in.
  */
-function parseAnswer(data, status, contentType, what, mask) {
-    const problem = (detail) => unexpectedAnswer(what, detail, 'no token was minted that this step can use');
-    const token = typeof data === 'object' && data !== null ? data.token : undefined;
-    if (typeof token === 'string' && token !== '')
-        mask(token);
-    if (status !== 201 && status !== 200) {
-        throw problem('is not the 201 GitHub documents for a minted token');
-    }
-    if (!isJsonContentType(contentType)) {
-        throw problem("is not a JSON object: something other than GitHub's REST API answered " +
-            `(${contentType ? `content type ${forLog(contentType, 80)}` : 'no content type'})`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw problem('is not a JSON object');
-    }
-    const { expires_at: expiresAt } = data;
-    if (typeof token !== 'string' || token === '') {
-        throw problem("has no 'token' string");
-    }
-    // The runner masks a value and its lines, never words: a token with whitespace, control or
-    // non-ASCII characters could not be masked reliably in every form it may be printed in.
-    if (token.length > MAX_TOKEN_LENGTH || !isPrintableAscii(token)) {
-        throw problem(`has a 'token' that is not 1 to ${MAX_TOKEN_LENGTH} printable ASCII characters (no whitespace)`);
-    }
-    if (typeof expiresAt !== 'string' || expiresAt === '') {
-        throw problem("has no 'expires_at' string");
-    }
-    if (!isCalendarTime(expiresAt)) {
-        // Not echoed: an answer this malformed may hold anything, the token included.
-        throw problem("has an 'expires_at' that is not an ISO 8601 time");
-    }
-    return { token, expiresAt };
+function token_isRemoveToken(token) {
+    return token_isMaskable(token) && token.length <= MAX_TOKEN_LENGTH && isPrintableAscii(token);
 }
+const token_TOKEN_SHAPE = `${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} printable ASCII characters (GitHub's are 29)`;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 /** An ISO 8601 time that exists: `2030-02-31T00:00:00Z` has the shape but is no day. */
-function isCalendarTime(value) {
-    const match = ISO_8601.exec(value);
+function token_isCalendarTime(value) {
+    const match = typeof value === 'string' ? ISO_8601.exec(value) : null;
     if (!match)
         return false;
     // Eight numbers: the regular expression has eight groups; an offset's are absent for 'Z'.
@@ -4684,6 +4655,60 @@ function isCalendarTime(value) {
         offsetM <= 59);
 }
 
+;// CONCATENATED MODULE: ./src/remove-token/mint.ts
+
+
+
+
+/** `POST .../actions/runners/remove-token` for the target, with no body, and checks the answer. */
+async function mintRemoveToken(client, target, { apiUrl, timeoutS, mask, now = Date.now }) {
+    const route = removeTokenRoute(target);
+    let response;
+    try {
+        response = await client.request(route.route, route.params);
+    }
+    catch (error) {
+        throw explainFailure(error, { target, apiUrl, route, timeoutS, now: now() });
+    }
+    return parseAnswer(response.data, response.status, response.headers['content-type'], `${requestLine(route)} (status ${response.status})`, mask);
+}
+/**
+ * Checks the answer: GitHub documents a 201 with `token` and `expires_at`, both required.
+ * `mask` is given the token, whole, as soon as there is one long enough to be one, before any
+ * other check can fail.
+ */
+function parseAnswer(data, status, contentType, what, mask) {
+    const problem = (detail) => unexpectedAnswer(what, detail, 'no token was minted that this step can use');
+    const token = typeof data === 'object' && data !== null ? data.token : undefined;
+    if (token_isMaskable(token))
+        mask(token);
+    if (status !== 201 && status !== 200) {
+        throw problem('is not the 201 GitHub documents for a minted token');
+    }
+    if (!isJsonContentType(contentType)) {
+        throw problem("is not a JSON object: something other than GitHub's REST API answered " +
+            `(${contentType ? `content type ${forLog(contentType, 80)}` : 'no content type'})`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw problem('is not a JSON object');
+    }
+    const { expires_at: expiresAt } = data;
+    if (typeof token !== 'string' || token === '') {
+        throw problem("has no 'token' string");
+    }
+    if (!token_isRemoveToken(token)) {
+        throw problem(`has a 'token' that is not a remove token: not ${token_TOKEN_SHAPE}`);
+    }
+    if (typeof expiresAt !== 'string' || expiresAt === '') {
+        throw problem("has no 'expires_at' string");
+    }
+    if (!token_isCalendarTime(expiresAt)) {
+        // Not echoed: an answer this malformed may hold anything, the token included.
+        throw problem("has an 'expires_at' that is not an ISO 8601 time");
+    }
+    return { token, expiresAt };
+}
+
 ;// CONCATENATED MODULE: ./src/sealed-token/seal.ts
 /**
  * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
@@ -4692,8 +4717,12 @@ function isCalendarTime(value) {
  * format"), for any JOSE library to open.
  */
 
+
+
 /** Explicit typing (RFC 8725 §3.11): a JWT made for another purpose with the same key is refused. */
 const SEALED_TYPE = 'runner-remove-token+jwt';
+/** The one protected header a sealed token has: nothing compressed, no key or URL to fetch. */
+const SEALED_HEADER = { alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE };
 // jose is loaded only by a step that seals or opens: a step without `seal-key` starts as fast as
 // it did before the hand-off existed.
 const loadJose = () => __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 460));
@@ -4707,21 +4736,28 @@ async function sealToken(minted, key, binding, now = Date.now) {
         run_id: binding.runId
     };
     return new EncryptJWT({ ...claims })
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE })
+        .setProtectedHeader(SEALED_HEADER)
         .setIssuedAt(seal_seconds(now()))
         .setExpirationTime(seal_seconds(Date.parse(minted.expiresAt)))
         .encrypt(key);
 }
 /**
  * Opens a sealed token and checks that it was sealed with this key, in this repository and run,
- * and has not expired. `mask` gets the token as soon as it is decrypted, before any check can fail.
+ * and has not expired, and that what it holds is what this action seals (a remove token of GitHub's
+ * shape, a real time), as the mint checks GitHub's answer: whoever holds the key could seal
+ * anything. `mask` gets the token as soon as it is decrypted (if it is long enough to be one),
+ * before any check can fail.
  */
 async function openSealedToken(sealed, key, binding, { mask, now = Date.now }) {
     const { claims, expired } = await decrypt(sealed, key, now);
-    if (typeof claims.token === 'string')
+    if (isMaskable(claims.token))
         mask(claims.token);
-    if (!isSealedClaims(claims))
-        throw new InputError(NOT_SEALED);
+    if (!isSealedClaims(claims)) {
+        throw new InputError("Input 'sealed-token' opened with 'seal-key', but it does not hold what runner-remove-token " +
+            `seals (a remove token of ${TOKEN_SHAPE}, its expiry as an ISO 8601 time, the ` +
+            'repository and run as GitHub names them), so nothing in it is used. Pass the minting ' +
+            "job's `sealed-token` output unchanged, and keep 'seal-key' for this hand-off alone.");
+    }
     // The binding before the expiry: a token from another run is refused for that, expired or not.
     if (claims.repository_id !== binding.repositoryId) {
         throw new InputError(`Input 'sealed-token' was sealed in repository ${claims.repository} (id ` +
@@ -4748,7 +4784,20 @@ const NOT_SEALED = (/* unused pure expression or super */ null && ("Input 'seale
  * when it expired.
  */
 async function decrypt(sealed, key, now) {
-    const { jwtDecrypt, errors } = await loadJose();
+    const { decodeProtectedHeader, jwtDecrypt, errors } = await loadJose();
+    let header;
+    try {
+        header = decodeProtectedHeader(sealed);
+    }
+    catch {
+        throw new InputError(NOT_SEALED);
+    }
+    if (JSON.stringify(header) !== JSON.stringify(SEALED_HEADER)) {
+        // Not echoed: it is not ours. jose would accept more (`zip`, `kid`, `jku`, other spellings).
+        throw new InputError("Input 'sealed-token' has another protected header than the one runner-remove-token " +
+            `writes (${JSON.stringify(SEALED_HEADER)}, exactly): it was not sealed by this action. ` +
+            "Pass the minting job's `sealed-token` output unchanged.");
+    }
     try {
         const { payload } = await jwtDecrypt(sealed, key, {
             keyManagementAlgorithms: ['dir'],
@@ -4771,7 +4820,12 @@ async function decrypt(sealed, key, now) {
     }
 }
 function isSealedClaims(claims) {
-    return ['token', 'expires_at', 'repository', 'repository_id', 'run_id'].every((claim) => typeof claims[claim] === 'string' && claims[claim] !== '');
+    const { token, expires_at, repository, repository_id, run_id } = claims;
+    return (isRemoveToken(token) &&
+        isCalendarTime(expires_at) &&
+        typeof repository === 'string' &&
+        REPOSITORY.test(repository) &&
+        [repository_id, run_id].every((id) => typeof id === 'string' && DIGITS.test(id)));
 }
 const seal_seconds = (ms) => Math.floor(ms / 1000);
 

@@ -4,6 +4,7 @@
  * that job's environment). Both run as the runner runs them.
  */
 import { createDecipheriv, randomBytes } from 'node:crypto'
+import { EncryptJWT } from 'jose'
 import type { Simulator } from '../harness/github-simulator.ts'
 import {
   chunksLoaded,
@@ -174,6 +175,63 @@ describe('without seal-key', () => {
     const mint = await mintStep(sim, { 'seal-key': SEAL_KEY })
     expect(chunksLoaded(mint)).toHaveLength(1)
     expect(mint.connections).toHaveLength(1)
+  })
+})
+
+/** A sealed token made with the right key by someone else (anyone who can read the secret). */
+function forged(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
+  const expiresAt = inAnHour()
+  return new EncryptJWT({
+    token: mintedToken(),
+    expires_at: expiresAt,
+    repository: THIS_RUN.GITHUB_REPOSITORY,
+    repository_id: THIS_RUN.GITHUB_REPOSITORY_ID,
+    run_id: THIS_RUN.GITHUB_RUN_ID,
+    exp: Math.floor(Date.parse(expiresAt) / 1000),
+    ...claims
+  })
+    .setProtectedHeader({
+      alg: 'dir',
+      enc: 'A256GCM',
+      typ: 'runner-remove-token+jwt',
+      ...header
+    } as never)
+    .encrypt(Buffer.from(SEAL_KEY, 'base64'))
+}
+
+describe("unseal-token checks what it opens as the mint checks GitHub's answer", () => {
+  it('a forged expires_at holding a workflow command is refused, and the command never runs', async () => {
+    const sealedToken = await forged({ expires_at: '2099\n::set-output name=pwned::1' })
+    const run = await unsealStep({ 'sealed-token': sealedToken, 'seal-key': SEAL_KEY })
+    expectRefused(run, "Input 'sealed-token' opened with 'seal-key', but it does not hold what", [
+      SEAL_KEY
+    ])
+    expect(run.stdout).not.toMatch(/^::set-output/m)
+    expect(run.log).not.toContain('pwned')
+    expect(run.commands.filter((c) => c.name === 'error')).toHaveLength(1)
+  })
+
+  it('a forged one-character token is refused and not masked', async () => {
+    const run = await unsealStep({
+      'sealed-token': await forged({ token: 'e' }),
+      'seal-key': SEAL_KEY
+    })
+    expectRefused(run, "Input 'sealed-token' opened with 'seal-key', but it does not hold what", [
+      SEAL_KEY
+    ])
+    expect(run.masked).toEqual([SEAL_KEY])
+  })
+
+  it.each([
+    ['a compressed payload (zip)', { zip: 'DEF' }],
+    ['a key URL (jku)', { jku: 'https://evil.test/keys' }],
+    ['a key id (kid)', { kid: 'k1' }],
+    ['another spelling of its type', { typ: 'application/runner-remove-token+jwt' }]
+  ])('a header with %s is refused before anything is decrypted', async (_, header) => {
+    const run = await unsealStep({ 'sealed-token': await forged({}, header), 'seal-key': SEAL_KEY })
+    expectRefused(run, "Input 'sealed-token' has another protected header than the one", [SEAL_KEY])
+    expect(run.masked).toEqual([SEAL_KEY])
+    expect(run.log).not.toContain('evil')
   })
 })
 

@@ -133,25 +133,67 @@ describe('openSealedToken refuses', () => {
 
   it.each([
     ['a string that is not a JWE', async () => 'eyJ.not.a.jwe'],
-    ['a JWT of another type', () => forged(CLAIMS, 'JWT')],
-    ['a JWT with no type', () => forged(CLAIMS, null)],
-    ['a JWT with no exp', () => forged({ ...CLAIMS, exp: undefined })],
-    ['a JWT without the run', () => forged({ ...CLAIMS, run_id: undefined })],
-    ['a JWT with an empty token', () => forged({ ...CLAIMS, token: '' })],
-    ['a JWT with no token', () => forged({ ...CLAIMS, token: undefined })],
-    [
-      'a JWE with a wrapped key instead of dir',
-      () =>
-        new EncryptJWT(CLAIMS)
-          .setProtectedHeader({ alg: 'A256KW', enc: 'A256GCM', typ: SEALED_TYPE })
-          .encrypt(KEY)
-    ]
+    ['a JWT with no exp', () => forged({ ...CLAIMS, exp: undefined })]
   ])('%s, as not sealed by this action', async (_, make) => {
     const { message } = await refusal(await make(), SEALED_AT)
     expect(message).toBe(
       "Input 'sealed-token' is not a token sealed by runner-remove-token: pass the minting " +
         "job's `sealed-token` output unchanged (a compact JWE: five base64url parts separated by dots)."
     )
+  })
+
+  /** A JWE made with the right key and claims, under the header given. */
+  const underHeader = (header: Record<string, unknown>) =>
+    new EncryptJWT(CLAIMS)
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', ...header } as never)
+      .encrypt(KEY)
+
+  it.each([
+    ['a JWT of another type', { typ: 'JWT' }],
+    ['a type spelled in capitals', { typ: 'Runner-Remove-Token+JWT' }],
+    ['a type as a media type', { typ: `application/${SEALED_TYPE}` }],
+    ['no type', { typ: undefined }],
+    ['a wrapped key instead of dir', { typ: SEALED_TYPE, alg: 'A256KW' }],
+    ['a compressed payload (zip)', { typ: SEALED_TYPE, zip: 'DEF' }],
+    ['a key id (kid)', { typ: SEALED_TYPE, kid: 'k1' }],
+    ['a key URL (jku)', { typ: SEALED_TYPE, jku: 'https://evil.test/keys' }],
+    ['a certificate URL (x5u)', { typ: SEALED_TYPE, x5u: 'https://evil.test/cert' }],
+    ['a content type (cty)', { typ: SEALED_TYPE, cty: 'JWT' }]
+  ])('a header with %s, without decrypting it and without echoing it', async (_, header) => {
+    const { message, mask } = await refusal(await underHeader(header), SEALED_AT)
+    expect(message).toBe(
+      "Input 'sealed-token' has another protected header than the one runner-remove-token writes " +
+        `({"alg":"dir","enc":"A256GCM","typ":"${SEALED_TYPE}"}, exactly): it was not sealed by ` +
+        "this action. Pass the minting job's `sealed-token` output unchanged."
+    )
+    expect(mask).not.toHaveBeenCalled()
+    expect(message).not.toContain('evil')
+  })
+
+  const NOT_OURS = "Input 'sealed-token' opened with 'seal-key', but it does not hold what"
+
+  it.each([
+    ['without the run', { run_id: undefined }],
+    ['with an empty token', { token: '' }],
+    ['with no token', { token: undefined }],
+    ['with a workflow command in expires_at', { expires_at: '2099\n::set-output name=pwned::1' }],
+    ['with an expires_at that is no time', { expires_at: '2030-02-31T00:00:00Z' }],
+    ['with a repository holding a line break', { repository: 'o/r\n::warning::x' }],
+    ['with a run id that is not digits', { run_id: '456 ::error::x' }],
+    ['with a token holding a space', { token: `${MINTED.token} x` }]
+  ])('claims %s, as not what this action seals', async (_, claims) => {
+    const { message } = await refusal(await forged({ ...CLAIMS, ...claims }), SEALED_AT)
+    expect(message).toContain(NOT_OURS)
+    expect(message).toContain(
+      "a remove token of 16 to 1024 printable ASCII characters (GitHub's are 29)"
+    )
+    expect(message).not.toMatch(/::|pwned|\n/)
+  })
+
+  it('a one-character token, and does not mask it (the runner would mask that letter everywhere)', async () => {
+    const { message, mask } = await refusal(await forged({ ...CLAIMS, token: 'e' }), SEALED_AT)
+    expect(message).toContain(NOT_OURS)
+    expect(mask).not.toHaveBeenCalled()
   })
 
   it('a claim of the wrong type, masking the token it holds all the same', async () => {

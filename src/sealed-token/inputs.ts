@@ -65,8 +65,9 @@ function keyProblem(value: string, decodedBytes: number): string {
   return 'its last characters are not a base64 ending openssl would print (a typo?)'
 }
 
-const DIGITS = /^\d{1,20}$/
-const REPOSITORY = /^[^/\s]+\/[^/\s]+$/
+export const DIGITS = /^\d{1,20}$/
+/** `owner/name` as GitHub spells them: letters, digits, `-`, `_`, `.`. */
+export const REPOSITORY = /^[\w.-]{1,39}\/[\w.-]{1,100}$/
 
 /**
  * The binding, from the runner's environment. Every missing or malformed variable is named at

@@ -5,7 +5,8 @@
  * format"), for any JOSE library to open.
  */
 import { InputError } from '../step/inputs.js'
-import type { RunBinding } from './inputs.js'
+import { DIGITS, REPOSITORY, type RunBinding } from './inputs.js'
+import { isCalendarTime, isMaskable, isRemoveToken, TOKEN_SHAPE } from './token.js'
 
 /** A minted remove token, exactly as GitHub returned it. */
 export interface RemoveToken {
@@ -15,6 +16,9 @@ export interface RemoveToken {
 
 /** Explicit typing (RFC 8725 §3.11): a JWT made for another purpose with the same key is refused. */
 export const SEALED_TYPE = 'runner-remove-token+jwt'
+
+/** The one protected header a sealed token has: nothing compressed, no key or URL to fetch. */
+const SEALED_HEADER = { alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE }
 
 /** The claims inside a sealed token; `iat` and `exp` are the registered JWT claims. */
 interface SealedClaims {
@@ -45,7 +49,7 @@ export async function sealToken(
     run_id: binding.runId
   }
   return new EncryptJWT({ ...claims })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE })
+    .setProtectedHeader(SEALED_HEADER)
     .setIssuedAt(seconds(now()))
     .setExpirationTime(seconds(Date.parse(minted.expiresAt)))
     .encrypt(key)
@@ -53,7 +57,10 @@ export async function sealToken(
 
 /**
  * Opens a sealed token and checks that it was sealed with this key, in this repository and run,
- * and has not expired. `mask` gets the token as soon as it is decrypted, before any check can fail.
+ * and has not expired, and that what it holds is what this action seals (a remove token of GitHub's
+ * shape, a real time), as the mint checks GitHub's answer: whoever holds the key could seal
+ * anything. `mask` gets the token as soon as it is decrypted (if it is long enough to be one),
+ * before any check can fail.
  */
 export async function openSealedToken(
   sealed: string,
@@ -62,8 +69,15 @@ export async function openSealedToken(
   { mask, now = Date.now }: { mask: (token: string) => void; now?: () => number }
 ): Promise<RemoveToken> {
   const { claims, expired } = await decrypt(sealed, key, now)
-  if (typeof claims.token === 'string') mask(claims.token)
-  if (!isSealedClaims(claims)) throw new InputError(NOT_SEALED)
+  if (isMaskable(claims.token)) mask(claims.token)
+  if (!isSealedClaims(claims)) {
+    throw new InputError(
+      "Input 'sealed-token' opened with 'seal-key', but it does not hold what runner-remove-token " +
+        `seals (a remove token of ${TOKEN_SHAPE}, its expiry as an ISO 8601 time, the ` +
+        'repository and run as GitHub names them), so nothing in it is used. Pass the minting ' +
+        "job's `sealed-token` output unchanged, and keep 'seal-key' for this hand-off alone."
+    )
+  }
   // The binding before the expiry: a token from another run is refused for that, expired or not.
   if (claims.repository_id !== binding.repositoryId) {
     throw new InputError(
@@ -103,7 +117,21 @@ async function decrypt(
   key: Uint8Array,
   now: () => number
 ): Promise<{ claims: Record<string, unknown>; expired: boolean }> {
-  const { jwtDecrypt, errors } = await loadJose()
+  const { decodeProtectedHeader, jwtDecrypt, errors } = await loadJose()
+  let header: Record<string, unknown>
+  try {
+    header = decodeProtectedHeader(sealed)
+  } catch {
+    throw new InputError(NOT_SEALED)
+  }
+  if (JSON.stringify(header) !== JSON.stringify(SEALED_HEADER)) {
+    // Not echoed: it is not ours. jose would accept more (`zip`, `kid`, `jku`, other spellings).
+    throw new InputError(
+      "Input 'sealed-token' has another protected header than the one runner-remove-token " +
+        `writes (${JSON.stringify(SEALED_HEADER)}, exactly): it was not sealed by this action. ` +
+        "Pass the minting job's `sealed-token` output unchanged."
+    )
+  }
   try {
     const { payload } = await jwtDecrypt(sealed, key, {
       keyManagementAlgorithms: ['dir'],
@@ -129,8 +157,13 @@ async function decrypt(
 function isSealedClaims(
   claims: Record<string, unknown>
 ): claims is Record<string, unknown> & SealedClaims {
-  return (['token', 'expires_at', 'repository', 'repository_id', 'run_id'] as const).every(
-    (claim) => typeof claims[claim] === 'string' && claims[claim] !== ''
+  const { token, expires_at, repository, repository_id, run_id } = claims
+  return (
+    isRemoveToken(token) &&
+    isCalendarTime(expires_at) &&
+    typeof repository === 'string' &&
+    REPOSITORY.test(repository) &&
+    [repository_id, run_id].every((id) => typeof id === 'string' && DIGITS.test(id))
   )
 }
 

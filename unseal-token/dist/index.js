@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(891);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(277);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 891:
+/***/ 277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3605,7 +3605,8 @@ function keyProblem(value, decodedBytes) {
     return 'its last characters are not a base64 ending openssl would print (a typo?)';
 }
 const DIGITS = /^\d{1,20}$/;
-const REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+/** `owner/name` as GitHub spells them: letters, digits, `-`, `_`, `.`. */
+const REPOSITORY = /^[\w.-]{1,39}\/[\w.-]{1,100}$/;
 /**
  * The binding, from the runner's environment. Every missing or malformed variable is named at
  * once; the values are not secret, so they are shown.
@@ -3642,6 +3643,53 @@ function parseSealedTokenInput(value) {
         "minting step needs 'seal-key' set to output it.");
 }
 
+;// CONCATENATED MODULE: ./src/sealed-token/token.ts
+/**
+ * What a remove token and its expiry must look like, wherever one comes from: GitHub's answer to
+ * the mint, or a sealed token being opened. One check, so both hand on only what GitHub mints.
+ */
+
+/** GitHub's remove tokens are 29 characters: shorter than this is not one. */
+const MIN_TOKEN_LENGTH = 16;
+/** Longer than any token GitHub mints, short enough to mask and show. */
+const MAX_TOKEN_LENGTH = 1024;
+/**
+ * Whether `token` is long enough to mask: the runner would mask a one-letter "token" everywhere in
+ * the job's log and drop every job output holding that letter.
+ */
+function isMaskable(token) {
+    return typeof token === 'string' && token.length >= MIN_TOKEN_LENGTH;
+}
+/**
+ * The runner masks a value and its lines, never words: a token with whitespace, control or
+ * non-ASCII characters could not be masked reliably in every form it may be printed in.
+ */
+function isRemoveToken(token) {
+    return isMaskable(token) && token.length <= MAX_TOKEN_LENGTH && isPrintableAscii(token);
+}
+const TOKEN_SHAPE = `${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} printable ASCII characters (GitHub's are 29)`;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+/** An ISO 8601 time that exists: `2030-02-31T00:00:00Z` has the shape but is no day. */
+function isCalendarTime(value) {
+    const match = typeof value === 'string' ? ISO_8601.exec(value) : null;
+    if (!match)
+        return false;
+    // Eight numbers: the regular expression has eight groups; an offset's are absent for 'Z'.
+    const [year, month, day, hour, minute, second, offsetH, offsetM] = match
+        .slice(1)
+        .map((part) => Number(part ?? 0));
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return (month >= 1 &&
+        month <= 12 &&
+        day >= 1 &&
+        day <= daysInMonth &&
+        hour <= 23 &&
+        minute <= 59 &&
+        second <= 59 &&
+        offsetH <= 23 &&
+        offsetM <= 59);
+}
+
 ;// CONCATENATED MODULE: ./src/sealed-token/seal.ts
 /**
  * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
@@ -3650,8 +3698,12 @@ function parseSealedTokenInput(value) {
  * format"), for any JOSE library to open.
  */
 
+
+
 /** Explicit typing (RFC 8725 §3.11): a JWT made for another purpose with the same key is refused. */
 const SEALED_TYPE = 'runner-remove-token+jwt';
+/** The one protected header a sealed token has: nothing compressed, no key or URL to fetch. */
+const SEALED_HEADER = { alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE };
 // jose is loaded only by a step that seals or opens: a step without `seal-key` starts as fast as
 // it did before the hand-off existed.
 const loadJose = () => __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 460));
@@ -3665,21 +3717,28 @@ async function sealToken(minted, key, binding, now = Date.now) {
         run_id: binding.runId
     };
     return new EncryptJWT({ ...claims })
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: SEALED_TYPE })
+        .setProtectedHeader(SEALED_HEADER)
         .setIssuedAt(seconds(now()))
         .setExpirationTime(seconds(Date.parse(minted.expiresAt)))
         .encrypt(key);
 }
 /**
  * Opens a sealed token and checks that it was sealed with this key, in this repository and run,
- * and has not expired. `mask` gets the token as soon as it is decrypted, before any check can fail.
+ * and has not expired, and that what it holds is what this action seals (a remove token of GitHub's
+ * shape, a real time), as the mint checks GitHub's answer: whoever holds the key could seal
+ * anything. `mask` gets the token as soon as it is decrypted (if it is long enough to be one),
+ * before any check can fail.
  */
 async function openSealedToken(sealed, key, binding, { mask, now = Date.now }) {
     const { claims, expired } = await decrypt(sealed, key, now);
-    if (typeof claims.token === 'string')
+    if (isMaskable(claims.token))
         mask(claims.token);
-    if (!isSealedClaims(claims))
-        throw new InputError(NOT_SEALED);
+    if (!isSealedClaims(claims)) {
+        throw new InputError("Input 'sealed-token' opened with 'seal-key', but it does not hold what runner-remove-token " +
+            `seals (a remove token of ${TOKEN_SHAPE}, its expiry as an ISO 8601 time, the ` +
+            'repository and run as GitHub names them), so nothing in it is used. Pass the minting ' +
+            "job's `sealed-token` output unchanged, and keep 'seal-key' for this hand-off alone.");
+    }
     // The binding before the expiry: a token from another run is refused for that, expired or not.
     if (claims.repository_id !== binding.repositoryId) {
         throw new InputError(`Input 'sealed-token' was sealed in repository ${claims.repository} (id ` +
@@ -3706,7 +3765,20 @@ const NOT_SEALED = "Input 'sealed-token' is not a token sealed by runner-remove-
  * when it expired.
  */
 async function decrypt(sealed, key, now) {
-    const { jwtDecrypt, errors } = await loadJose();
+    const { decodeProtectedHeader, jwtDecrypt, errors } = await loadJose();
+    let header;
+    try {
+        header = decodeProtectedHeader(sealed);
+    }
+    catch {
+        throw new InputError(NOT_SEALED);
+    }
+    if (JSON.stringify(header) !== JSON.stringify(SEALED_HEADER)) {
+        // Not echoed: it is not ours. jose would accept more (`zip`, `kid`, `jku`, other spellings).
+        throw new InputError("Input 'sealed-token' has another protected header than the one runner-remove-token " +
+            `writes (${JSON.stringify(SEALED_HEADER)}, exactly): it was not sealed by this action. ` +
+            "Pass the minting job's `sealed-token` output unchanged.");
+    }
     try {
         const { payload } = await jwtDecrypt(sealed, key, {
             keyManagementAlgorithms: ['dir'],
@@ -3729,7 +3801,12 @@ async function decrypt(sealed, key, now) {
     }
 }
 function isSealedClaims(claims) {
-    return ['token', 'expires_at', 'repository', 'repository_id', 'run_id'].every((claim) => typeof claims[claim] === 'string' && claims[claim] !== '');
+    const { token, expires_at, repository, repository_id, run_id } = claims;
+    return (isRemoveToken(token) &&
+        isCalendarTime(expires_at) &&
+        typeof repository === 'string' &&
+        REPOSITORY.test(repository) &&
+        [repository_id, run_id].every((id) => typeof id === 'string' && DIGITS.test(id)));
 }
 const seconds = (ms) => Math.floor(ms / 1000);
 
