@@ -605,9 +605,9 @@ describe('the input token', () => {
     expect(run.log).toContain('##[debug]GET http://127.0.0.1:')
     // Only the list's paging parameters are taken from a link: the rest is never sent.
     expect(run.log).toMatch(
-      /##\[debug\]GET http:\/\/127\.0\.0\.1:\d+\/orgs\/octo-org\/actions\/runners\?page=2: sending/
+      /##\[debug\]GET http:\/\/127\.0\.0\.1:\d+\/orgs\/octo-org\/actions\/runners\?per_page=100&page=2: sending/
     )
-    expect(api.requests[1]?.url).toBe(`${LIST_PATH}?page=2`)
+    expect(api.requests[1]?.url).toBe(`${LIST_PATH}?per_page=100&page=2`)
     expectOwnCommandsOnly(run)
     expectNoLeak(run, [INPUT_TOKEN])
   })

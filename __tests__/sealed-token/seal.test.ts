@@ -178,6 +178,7 @@ describe('openSealedToken refuses', () => {
     ['with no token', { token: undefined }],
     ['with a workflow command in expires_at', { expires_at: '2099\n::set-output name=pwned::1' }],
     ['with an expires_at that is no time', { expires_at: '2030-02-31T00:00:00Z' }],
+    ['with a numeric expires_at', { expires_at: 1580328815 }],
     ['with a repository holding a line break', { repository: 'o/r\n::warning::x' }],
     ['with a run id that is not digits', { run_id: '456 ::error::x' }],
     ['with a token holding a space', { token: `${MINTED.token} x` }]
