@@ -42,6 +42,19 @@ export const OPERATIONS = [
     source: 'ghec',
     method: 'delete',
     path: '/enterprises/{enterprise}/actions/runners/{runner_id}'
+  },
+  // delete-runner with runner-group: find the group by name, then list only its runners.
+  { source: 'api.github.com', method: 'get', path: '/orgs/{org}/actions/runner-groups' },
+  {
+    source: 'api.github.com',
+    method: 'get',
+    path: '/orgs/{org}/actions/runner-groups/{runner_group_id}/runners'
+  },
+  { source: 'ghec', method: 'get', path: '/enterprises/{enterprise}/actions/runner-groups' },
+  {
+    source: 'ghec',
+    method: 'get',
+    path: '/enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/runners'
   }
 ] as const
 

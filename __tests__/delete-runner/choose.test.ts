@@ -1,4 +1,10 @@
-import { chooseRunners, describeRunner, missingSentence } from '../../src/delete-runner/choose.js'
+import {
+  chooseRunners,
+  describeRunner,
+  foldLabel,
+  graceChanges,
+  missingSentence
+} from '../../src/delete-runner/choose.js'
 import type { Runner } from '../../src/delete-runner/list.js'
 
 const runner = (
@@ -14,7 +20,13 @@ const runner = (
   busy,
   labels
 })
-const options = { where: 'organization octo', onlyOffline: true, missingOk: true, maxDeletions: 20 }
+const options = {
+  where: 'organization octo',
+  onlyOffline: true,
+  missingOk: true,
+  maxDeletions: 20,
+  exclude: { names: [], labels: [] }
+}
 const listed = [
   runner(1, 'spot-1'),
   runner(2, 'spot-2', 'online', ['self-hosted', 'GPU'], true),
@@ -28,7 +40,13 @@ const listed = [
 describe('by names', () => {
   it('chooses each exact name, in the order listed', () => {
     const plan = chooseRunners(listed, { by: 'names', names: ['spot-3', 'spot-1'] }, options)
-    expect(plan).toEqual({ chosen: [listed[2], listed[0]], missing: [], skipped: [], refusals: [] })
+    expect(plan).toEqual({
+      chosen: [listed[2], listed[0]],
+      missing: [],
+      leftAlone: [],
+      notMatched: 5,
+      refusals: []
+    })
   })
 
   it('notes a missing name, and refuses it when missing-ok is false', () => {
@@ -72,7 +90,22 @@ describe('by selector', () => {
   it('chooses the offline runners a prefix matches, case-sensitively, and skips the others', () => {
     const plan = chooseRunners(listed, { by: 'selector', prefix: 'spot-', labels: [] }, options)
     expect(plan.chosen.map((r) => r.id)).toEqual([1, 3])
-    expect(plan.skipped.map((r) => r.id)).toEqual([2])
+    expect(plan.leftAlone.map(({ runner, reason }) => [runner.id, reason])).toEqual([[2, 'online']])
+    expect(plan.notMatched).toBe(4)
+  })
+
+  it('never chooses a busy runner, even one GitHub lists offline', () => {
+    const busy = [runner(1, 'spot-1'), runner(2, 'spot-2', 'offline', ['self-hosted'], true)]
+    const plan = chooseRunners(busy, { by: 'selector', prefix: 'spot-', labels: [] }, options)
+    expect(plan.chosen.map((r) => r.id)).toEqual([1])
+    expect(plan.leftAlone).toEqual([{ runner: busy[1], reason: 'busy' }])
+  })
+
+  it('compares labels case-insensitively in ASCII only, as GitHub does', () => {
+    const kelvin = [runner(1, 'k-1', 'offline', ['\u212A8s']), runner(2, 'k-2', 'offline', ['K8S'])]
+    const plan = chooseRunners(kelvin, { by: 'selector', labels: ['k8s'] }, options)
+    expect(plan.chosen.map((r) => r.id)).toEqual([2])
+    expect(foldLabel('GPU-\u212A-\u0130')).toBe('gpu-\u212A-\u0130')
   })
 
   it('chooses runners with every label, compared case-insensitively', () => {
@@ -103,6 +136,84 @@ describe('by selector', () => {
       "6 runners would be deleted, more than 'max-deletions' (4): nothing was deleted. Check the " +
         "selection, or raise 'max-deletions' if that many is right."
     ])
+  })
+})
+
+describe('exclusions', () => {
+  const exclude = { names: ['spot-1'], labels: ['Placeholder'] }
+  const fleet = [
+    runner(1, 'spot-1'),
+    runner(2, 'spot-2', 'offline', ['self-hosted', 'placeholder']),
+    runner(3, 'spot-3')
+  ]
+
+  it.each([
+    ['a selector', { by: 'selector' as const, prefix: 'spot-', labels: [] }],
+    ['names', { by: 'names' as const, names: ['spot-1', 'spot-2', 'spot-3'] }]
+  ])('leave excluded runners alone, by name or label, chosen by %s', (_, choice) => {
+    const plan = chooseRunners(fleet, choice, { ...options, exclude })
+    expect(plan.chosen.map((r) => r.id)).toEqual([3])
+    expect(plan.leftAlone.map(({ runner, reason }) => [runner.id, reason])).toEqual([
+      [1, 'excluded'],
+      [2, 'excluded']
+    ])
+    expect(plan.refusals).toEqual([])
+  })
+
+  it('come before any other reason: an excluded online runner is reported as excluded', () => {
+    const plan = chooseRunners(
+      [runner(1, 'spot-1', 'online')],
+      { by: 'names', names: ['spot-1'] },
+      { ...options, exclude }
+    )
+    expect(plan.leftAlone).toEqual([{ runner: runner(1, 'spot-1', 'online'), reason: 'excluded' }])
+    expect(plan.refusals).toEqual([])
+  })
+})
+
+describe('the grace period', () => {
+  const first = [
+    runner(1, 'spot-1'),
+    runner(2, 'spot-2'),
+    runner(3, 'spot-3'),
+    runner(4, 'spot-4', 'online'),
+    runner(5, 'spot-5')
+  ]
+  const second = [
+    runner(1, 'spot-1'),
+    runner(2, 'spot-2', 'online'),
+    runner(3, 'spot-3', 'offline', ['self-hosted'], true),
+    runner(4, 'spot-4'),
+    runner(5, 'renamed'),
+    runner(6, 'spot-6')
+  ]
+
+  it('marks each runner that came online, became busy, went offline, was renamed or appeared', () => {
+    expect([...graceChanges(first, second)]).toEqual([
+      [2, 'changed during the grace period'],
+      [3, 'changed during the grace period'],
+      [4, 'changed during the grace period'],
+      [5, 'new during the grace period'],
+      [6, 'new during the grace period']
+    ])
+  })
+
+  it('lets a selector or a name choose only a runner offline and idle in both listings', () => {
+    const changed = graceChanges(first, second)
+    const bySelector = chooseRunners(
+      second,
+      { by: 'selector', labels: [] },
+      { ...options, changed }
+    )
+    expect(bySelector.chosen.map((r) => r.id)).toEqual([1])
+    expect(bySelector.leftAlone.map(({ runner }) => runner.id)).toEqual([2, 3, 4, 5, 6])
+    const byName = chooseRunners(
+      second,
+      { by: 'names', names: ['spot-6', 'spot-1'] },
+      { ...options, changed }
+    )
+    expect(byName.chosen.map((r) => r.id)).toEqual([1])
+    expect(byName.leftAlone).toEqual([{ runner: second[5], reason: 'new during the grace period' }])
   })
 })
 

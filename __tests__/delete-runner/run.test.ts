@@ -57,7 +57,11 @@ const RAW: RawDeleteInputs = {
   dryRun: '',
   onlyOffline: '',
   busyTimeout: '',
-  missingOk: ''
+  missingOk: '',
+  gracePeriod: '',
+  runnerGroup: '',
+  excludeNames: '',
+  excludeLabels: ''
 }
 
 describe('parseDeleteInputs', () => {
@@ -71,7 +75,29 @@ describe('parseDeleteInputs', () => {
       dryRun: false,
       onlyOffline: true,
       busyTimeoutS: 0,
-      missingOk: true
+      missingOk: true,
+      gracePeriodS: 0,
+      runnerGroup: undefined,
+      exclude: { names: [], labels: [] }
+    })
+  })
+
+  it('takes the safety inputs', () => {
+    expect(
+      parseDeleteInputs(
+        {
+          ...raw,
+          gracePeriod: '3600',
+          runnerGroup: 'GPU fleet',
+          excludeNames: 'keep-1\n keep-2 ',
+          excludeLabels: 'placeholder, Maintenance\nx'
+        },
+        {}
+      )
+    ).toMatchObject({
+      gracePeriodS: 3600,
+      runnerGroup: 'GPU fleet',
+      exclude: { names: ['keep-1', 'keep-2'], labels: ['placeholder', 'Maintenance', 'x'] }
     })
   })
 
@@ -95,8 +121,24 @@ describe('parseDeleteInputs', () => {
   it.each([
     [{ runnerName: '' }, "Input 'runner-name' is empty"],
     [{ onlyOffline: 'yes' }, 'Input \'only-offline\' is "yes": give true or false (default true).'],
-    [{ missingOk: 'no' }, 'Input \'missing-ok\' is "no": give true or false (default true).']
-  ])('refuses %o', (bad, message) => {
+    [{ missingOk: 'no' }, 'Input \'missing-ok\' is "no": give true or false (default true).'],
+    ...['-1', '3601', '1.5', '30s'].map((gracePeriod) => [
+      { gracePeriod },
+      `Input 'grace-period' is ${JSON.stringify(gracePeriod)}: give the seconds between the two listings, a whole number from 0 to 3600`
+    ]),
+    [{ runnerGroup: 'g'.repeat(129) }, "Input 'runner-group' is"],
+    [{ runnerGroup: 'a\u200bb' }, 'Input \'runner-group\' is "a\\u200bb"'],
+    [{ excludeNames: 'a\tb' }, "Input 'exclude-names' is"],
+    [{ excludeLabels: 'a\u0007b' }, 'Input \'exclude-labels\' has "a\\u0007b"'],
+    [
+      { runnerName: 'spot-1, spot-2' },
+      'Input \'runner-name\' has "spot-1, spot-2" on one line: give one name per line.'
+    ],
+    [
+      { org: '', owner: 'o', repo: 'r', runnerGroup: 'g' },
+      "Input 'runner-group' is set, but the scope is a repository"
+    ]
+  ] as [Partial<RawDeleteInputs>, string][])('refuses %o', (bad, message) => {
     expect(() => parseDeleteInputs({ ...raw, ...bad }, {})).toThrow(message)
   })
 
@@ -330,7 +372,8 @@ describe('deleteAll, against the client', () => {
       () => nock(API).delete(path).reply(422, ''),
       { ...offline(7, 'spot-7'), busy: true },
       0,
-      'is still running a job: GitHub answered 422. Wait for the job'
+      'is still running a job: GitHub answered 422. Wait for the job',
+      'busy'
     ],
     [
       'a 422 that is not about a running job, at once',
@@ -341,19 +384,25 @@ describe('deleteAll, against the client', () => {
         }),
       offline(7, 'spot-7'),
       60,
-      'GitHub answered 422: "Validation Failed: runner is managed by GitHub"'
+      'GitHub answered 422: "Validation Failed: runner is managed by GitHub"',
+      'the deletion failed'
     ],
     [
       'any other refusal',
       () => nock(API).delete(path).reply(403, { message: 'Must have admin rights to Repository.' }),
       offline(7, 'spot-7'),
       30,
-      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403'
+      'DELETE /orgs/octo-org/actions/runners/7 for organization octo-org failed. GitHub answered 403',
+      'the deletion failed'
     ]
-  ])('explains %s', async (_, answer, runner, busyTimeoutS, words) => {
+  ])('explains %s', async (_, answer, runner, busyTimeoutS, words, reason) => {
     const api = answer()
     const { outcome, error } = await deleteSpot7({ busyTimeoutS }, runner)
-    expect(outcome).toMatchObject({ deleted: false, failed: true, reason: 'the deletion failed' })
+    expect(outcome).toMatchObject({
+      deleted: false,
+      failed: true,
+      reason
+    })
     expect(error).toContain(words)
     expect(api.isDone()).toBe(true)
   })
@@ -576,16 +625,17 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await outputs()).toContain(
-      '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"}]'
+      '[{"id":1,"name":"spot-1","status":"offline","deleted":false,"reason":"dry run"},' +
+        '{"id":2,"name":"spot-2","status":"online","deleted":false,"reason":"online"}]'
     )
     expect(action.stdout()).toContain(
-      "Skipped 1 matching runners that are not offline: 'spot-2' (id 2, online)"
+      "Left alone 1 matching runners (online): 'spot-2' (id 2, online)"
     )
     const written = await summary()
     expect(written).toContain(
-      'Dry run: 1 runners of organization octo-org would be deleted; nothing was deleted.'
+      'Dry run: 1 runners of organization octo-org would be deleted; 1 left alone; nothing was deleted.'
     )
-    expect(written).toContain('Left alone (not offline): &#39;spot-2&#39; (id 2, online)')
+    expect(written).toContain('<tr><td>spot-2</td><td>2</td><td>online</td><td>online</td></tr>')
   })
 
   it('a selector that deletes reports how many it left alone', async () => {
@@ -606,7 +656,7 @@ describe('run', () => {
     await run()
     expect(process.exitCode).toBeUndefined()
     expect(await summary()).toContain(
-      'Deleted 1 of 1 runners chosen in organization octo-org; 1 matching runners were not offline and were left alone.'
+      'Deleted 1 of 1 runners chosen in organization octo-org; 1 left alone.\ndeleted: 1, online: 1'
     )
   })
 })

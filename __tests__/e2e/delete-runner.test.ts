@@ -377,10 +377,10 @@ describe('cleans up a fleet', () => {
     expect(gets(simulator)).toBe(3)
     expect(registry.deleted).toEqual([24, 241, 242, 243, 244, 245, 246, 247, 248, 249])
     expect(run.outputs['deleted-count']).toBe('10')
-    expect(run.log).toContain(
-      "Skipped 1 matching runners that are not offline: 'spot-240' (id 240, online)"
+    expect(run.log).toContain("Left alone 1 matching runners (online): 'spot-240' (id 240, online)")
+    expect(run.summary).toContain(
+      'Deleted 10 of 10 runners chosen in organization octo-org; 1 left alone.'
     )
-    expect(run.summary).toContain('1 matching runners were not offline and were left alone')
   })
 
   it('a long list of runners left alone is named in a bounded line: the first 10, then a count', async () => {
@@ -395,11 +395,11 @@ describe('cleans up a fleet', () => {
     const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs['deleted-count']).toBe('1')
-    const line = run.log.split('\n').find((l) => l.startsWith('Skipped 99 matching runners'))
+    const line = run.log.split('\n').find((l) => l.startsWith('Left alone 99 matching runners'))
     expect(line).toMatch(
-      /^Skipped 99 matching runners that are not offline: 'spot-2' .*'spot-11' \(id 11, online\), and 89 more$/
+      /^Left alone 99 matching runners \(online\): 'spot-2' .*'spot-11' \(id 11, online\), and 89 more$/
     )
-    expect(run.summary).toContain('and 89 more')
+    expect(run.summary).toContain('deleted: 1, online: 99')
     expectNoLeak(run, [INPUT_TOKEN])
   })
 

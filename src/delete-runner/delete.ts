@@ -36,6 +36,11 @@ export interface DeleteOptions {
   timeoutS: number
   busyTimeoutS: number
   missingOk: boolean
+  /**
+   * A runner still running a job after 'busy-timeout' fails the step (a runner named to be
+   * deleted); otherwise (a selector's) it is left alone as busy, which is what should happen.
+   */
+  busyFails?: boolean
   log: Log
   /** Monotonic ms (for the pace and the busy wait), ms since the epoch, and a sleep: for tests. */
   monotonicNow?: () => number
@@ -78,6 +83,12 @@ export async function deleteAll(
         )
       }
     } catch (error) {
+      if (error instanceof StillBusy) {
+        const failed = options.busyFails ?? true
+        outcomes.push({ runner, deleted: false, failed, reason: 'busy', error })
+        if (!failed) log.info(`${error.message} Left alone as busy.`)
+        continue
+      }
       outcomes.push({ runner, deleted: false, failed: true, reason: 'the deletion failed', error })
       if (error instanceof RequestFailedError && error.rateLimited) {
         const left = runners.slice(index + 1)
@@ -149,6 +160,9 @@ function isBusy(error: { message: string }, runner: Runner): boolean {
   return runner.busy || BUSY.test(error.message)
 }
 
+/** GitHub answered 422 "still running a job" until 'busy-timeout' ended. */
+class StillBusy extends RequestFailedError {}
+
 function stillBusy(
   runner: Runner,
   target: Target,
@@ -158,7 +172,7 @@ function stillBusy(
   const data = error.response.data as { message?: unknown } | undefined
   const said = typeof data?.message === 'string' ? `: ${quotedForLog(data.message, 300)}` : ''
   const requestId = error.response.headers['x-github-request-id']
-  return new RequestFailedError(
+  return new StillBusy(
     `Runner '${forLog(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
       `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
       `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +

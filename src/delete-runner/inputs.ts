@@ -12,6 +12,10 @@ export interface RawDeleteInputs extends RawInputs {
   onlyOffline: string
   busyTimeout: string
   missingOk: string
+  gracePeriod: string
+  runnerGroup: string
+  excludeNames: string
+  excludeLabels: string
 }
 
 /** How the runners to delete are chosen: by exact names, or by a selector (offline ones only). */
@@ -30,9 +34,18 @@ export interface DeleteInputs extends Inputs {
   busyTimeoutS: number
   /** No runner with a given name is success (deleted=false) rather than an error. */
   missingOk: boolean
+  /** Seconds between the two listings; only a runner offline and idle in both can be deleted. */
+  gracePeriodS: number
+  /** Only this runner group's runners are considered (organization and enterprise scopes). */
+  runnerGroup?: string
+  /** Never deleted, whichever way runners are chosen. */
+  exclude: { names: string[]; labels: string[] }
 }
 
 const MAX_BUSY_TIMEOUT_S = 3600
+const MAX_GRACE_PERIOD_S = 3600
+/** GitHub's limit for a runner group's name. */
+const GROUP_NAME_MAX = 128
 const DEFAULT_MAX_DELETIONS = 20
 const MAX_MAX_DELETIONS = 1000
 /** actions/runner: "Runner names can only be 64 characters in length". */
@@ -40,24 +53,34 @@ const RUNNER_NAME_MAX = 64
 const LABEL_MAX = 256
 
 export function parseDeleteInputs(raw: RawDeleteInputs, env: InputEnv): DeleteInputs {
-  return validateAll<DeleteInputs>({
+  const inputs = validateAll<DeleteInputs>({
     ...commonParsers(raw, env),
     choice: () => parseChoice(raw),
     maxDeletions: () => parseMaxDeletions(raw.maxDeletions),
     dryRun: () => parseBoolean('dry-run', raw.dryRun, false),
     onlyOffline: () => parseBoolean('only-offline', raw.onlyOffline, true),
     busyTimeoutS: () => parseBusyTimeout(raw.busyTimeout),
-    missingOk: () => parseBoolean('missing-ok', raw.missingOk, true)
+    missingOk: () => parseBoolean('missing-ok', raw.missingOk, true),
+    gracePeriodS: () => parseGracePeriod(raw.gracePeriod),
+    runnerGroup: () => parseRunnerGroup(raw.runnerGroup),
+    exclude: () => ({
+      names: lines(raw.excludeNames).map((name) => checkName('exclude-names', name)),
+      labels: parseLabels('exclude-labels', raw.excludeLabels)
+    })
   })
+  if (inputs.runnerGroup !== undefined && inputs.target.scope === 'repository') {
+    throw new InputError(
+      "Input 'runner-group' is set, but the scope is a repository, whose runners are in no group. " +
+        "Set 'org' or 'enterprise' (runner groups belong to those), or remove 'runner-group'."
+    )
+  }
+  return inputs
 }
 
 /** Exactly one way of choosing: names, or a selector (prefix and/or labels) of offline runners. */
 function parseChoice(raw: RawDeleteInputs): Choice {
   const names = lines(raw.runnerName)
-  const labels = raw.labels
-    .split(/[,\n]/)
-    .map((label) => label.trim())
-    .filter(Boolean)
+  const labels = parseLabels('labels', raw.labels)
   const selector = raw.namePrefix !== '' || labels.length > 0
   if (names.length > 0 && selector) {
     throw new InputError(
@@ -73,16 +96,25 @@ function parseChoice(raw: RawDeleteInputs): Choice {
     )
   }
   const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix)
+  return { by: 'selector', prefix, labels }
+}
+
+/** Labels separated by commas or line breaks, each checked. */
+function parseLabels(input: string, value: string): string[] {
+  const labels = value
+    .split(/[,\n]/)
+    .map((label) => label.trim())
+    .filter(Boolean)
   for (const label of labels) {
     if (label.length > LABEL_MAX || hasUnsafeCharacter(label)) {
       throw new InputError(
-        `Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor ` +
+        `Input '${input}' has ${quotedForLog(label)}: a label has no control characters nor ` +
           `invisible ones (such as a zero-width space) and is at most ${LABEL_MAX} characters. ` +
           'Separate labels with commas or line breaks.'
       )
     }
   }
-  return { by: 'selector', prefix, labels }
+  return labels
 }
 
 function parseNames(names: string[]): string[] {
@@ -92,6 +124,13 @@ function parseNames(names: string[]): string[] {
         'runner names (one per line), exactly as ' +
         "they appear in Settings > Actions > Runners, or select offline runners with 'name-prefix' " +
         "and/or 'labels'."
+    )
+  }
+  const listed = names.find((name) => name.includes(','))
+  if (listed !== undefined) {
+    throw new InputError(
+      `Input 'runner-name' has ${quotedForLog(listed)} on one line: give one name per line. ` +
+        'Names are matched exactly, so a comma is not split on a guess.'
     )
   }
   const twice = names.find((name, index) => names.indexOf(name) !== index)
@@ -140,6 +179,25 @@ function parseBoolean(name: string, value: string, fallback: boolean): boolean {
   if (['false', 'False', 'FALSE'].includes(value)) return false
   throw new InputError(
     `Input '${name}' is ${quotedForLog(value)}: give true or false (default ${fallback}).`
+  )
+}
+
+function parseGracePeriod(value: string): number {
+  if (value === '') return 0
+  if (/^\d{1,4}$/.test(value) && Number(value) <= MAX_GRACE_PERIOD_S) return Number(value)
+  throw new InputError(
+    `Input 'grace-period' is ${quotedForLog(value)}: give the seconds between the two listings, ` +
+      `a whole number from 0 to ${MAX_GRACE_PERIOD_S} (default 0: list once).`
+  )
+}
+
+function parseRunnerGroup(value: string): string | undefined {
+  if (value === '') return undefined
+  if (value.length <= GROUP_NAME_MAX && !hasUnsafeCharacter(value)) return value
+  throw new InputError(
+    `Input 'runner-group' is ${quotedForLog(value)}: give a runner group's name as shown in ` +
+      `Settings > Actions > Runner groups, at most ${GROUP_NAME_MAX} characters with no control ` +
+      'or invisible characters.'
   )
 }
 

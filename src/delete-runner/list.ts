@@ -8,7 +8,16 @@ import {
   RequestFailedError
 } from '../github/failure.js'
 import { isObject } from '../step/errors.js'
-import { listRunnersRoute, requestLine, type Target } from '../github/target.js'
+import {
+  describeTarget,
+  listGroupRunnersRoute,
+  listGroupsRoute,
+  listRunnersRoute,
+  requestLine,
+  type Route,
+  type Target
+} from '../github/target.js'
+import { firstOf } from '../step/text.js'
 import { offOrigin } from '../github/transport.js'
 
 /** A self-hosted runner as GitHub lists it (the fields this action reads), checked. */
@@ -28,36 +37,103 @@ export const MAX_PAGES = 100
 const MAX_NAME_LENGTH = 256
 const STATUS = /^[a-z_]{1,32}$/
 
+/** A runner group, as GitHub lists it (the fields this action reads), checked. */
+export interface RunnerGroup {
+  id: number
+  name: string
+}
+
 export interface ListOptions {
   apiUrl: string
   timeoutS: number
   /** GitHub's `name` filter, for one name (where GitHub ignores it, every runner is listed). */
   name?: string
+  /** Only this runner group's runners, through the group's own list. */
+  groupId?: number
   now?: () => number
 }
 
-/**
- * Every runner of the target, every page read once, before anything is decided. Pages follow
- * GitHub's `Link: <...>; rel="next"` (on `api-url`'s origin only: the transport refuses any
- * other), up to the number `total_count` allows (plus one, for runners added while listing) and
- * MAX_PAGES; a page that repeats, or is not a 200 with a `runners` array and a numeric
- * `total_count`, or lists a runner that is not well-formed, fails the listing.
- */
+/** Every runner of the target (or of one of its runner groups), before anything is decided. */
 export async function listRunners(
   client: Pick<GitHubClient, 'request'>,
   target: Target,
-  { apiUrl, timeoutS, name, now = Date.now }: ListOptions
+  options: ListOptions
 ): Promise<{ runners: Runner[]; pages: number }> {
-  const route = listRunnersRoute(target)
-  const runners: Runner[] = []
-  const byId = new Map<number, Runner>()
+  const route =
+    options.groupId === undefined
+      ? listRunnersRoute(target)
+      : listGroupRunnersRoute(target, options.groupId)
+  // The group's list has no name filter.
+  const query: Query = options.name && options.groupId === undefined ? { name: options.name } : {}
+  const { items, pages } = await readList(client, target, route, options, {
+    list: 'the runner list',
+    key: 'runners',
+    items: 'runners',
+    query,
+    check: checkRunner
+  })
+  return { runners: items, pages }
+}
+
+/** The runner group named `name` (exactly), or an error naming the groups there are. */
+export async function findRunnerGroup(
+  client: Pick<GitHubClient, 'request'>,
+  target: Target,
+  name: string,
+  options: ListOptions
+): Promise<RunnerGroup> {
+  const { items } = await readList(client, target, listGroupsRoute(target), options, {
+    list: 'the runner group list',
+    key: 'runner_groups',
+    items: 'runner groups',
+    query: {},
+    check: checkGroup
+  })
+  const group = items.find((listed) => listed.name === name)
+  if (group) return group
+  const names = items.map((listed) => quotedForLog(listed.name, 80))
+  throw new Error(
+    `No runner group of ${describeTarget(target)} is named ${quotedForLog(name, 80)} ` +
+      `(${items.length} listed: ${firstOf(names)}), so no runner was deleted. Check ` +
+      "'runner-group' against Settings > Actions > Runner groups (names are matched exactly)."
+  )
+}
+
+interface ListKind<T> {
+  /** How a person names the list: `the runner list`. */
+  list: string
+  /** The array in each page: `runners`. */
+  key: string
+  /** What its items are called: `runners`. */
+  items: string
+  /** Filters for the first page, besides `per_page`. */
+  query: Query
+  check: (item: unknown, index: number, bad: (detail: string) => Error) => T
+}
+
+/**
+ * Every item of a paged list, every page read once. Pages follow GitHub's
+ * `Link: <...>; rel="next"` (on `api-url`'s origin and the list's path only), up to the number
+ * `total_count` allows (plus one, for items added while listing) and MAX_PAGES, at most PER_PAGE
+ * items a page and `total_count` plus PER_PAGE in all; a page that repeats, or is not a 200 with
+ * the list's array and a numeric `total_count`, or holds an item that is not well-formed, fails it.
+ */
+async function readList<T extends { id: number }>(
+  client: Pick<GitHubClient, 'request'>,
+  target: Target,
+  route: Route,
+  { apiUrl, timeoutS, now = Date.now }: ListOptions,
+  kind: ListKind<T>
+): Promise<{ items: T[]; pages: number }> {
+  const runners: T[] = []
+  const byId = new Map<number, T>()
   const seen = new Set<string>()
-  let query: Query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) }
+  let query: Query = { per_page: String(PER_PAGE), ...kind.query }
   let listPath: string | undefined
   let allowedPages = MAX_PAGES
   let allowedRunners = MAX_PAGES * PER_PAGE
   for (let page = 1; ; page++) {
-    const what = `page ${page} of the runner list (${requestLine(route)})`
+    const what = `page ${page} of ${kind.list} (${requestLine(route)})`
     const bad = (detail: string) =>
       new AnswerError(
         `GitHub's answer to ${what} ${detail}, so no runner was deleted. Check that 'api-url' ` +
@@ -87,20 +163,22 @@ export async function listRunners(
       }
     }
     if (!isGitHubAnswer(answer)) throw new AnswerError(`${what}: ${notGitHub(answer, apiUrl)}`)
-    const { runners: listed, total_count: total } = response.data as Record<string, unknown>
-    if (!Array.isArray(listed)) throw bad("has no 'runners' list")
+    const { [kind.key]: listed, total_count: total } = response.data as Record<string, unknown>
+    if (!Array.isArray(listed)) throw bad(`has no '${kind.key}' list`)
     if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
       throw bad("has no whole-number 'total_count'")
     }
     if (listed.length > PER_PAGE) {
-      throw bad(`lists ${listed.length} runners, more than the ${PER_PAGE} a page was asked for`)
+      throw bad(
+        `lists ${listed.length} ${kind.items}, more than the ${PER_PAGE} a page was asked for`
+      )
     }
     if (page === 1) {
       allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1)
       allowedRunners = total + PER_PAGE
     }
     for (const [index, item] of (listed as unknown[]).entries()) {
-      const runner = checkRunner(item, index, bad)
+      const runner = kind.check(item, index, bad)
       const earlier = byId.get(runner.id)
       // A page-based list shifts when runners come and go while it is read: the same runner may
       // be listed twice. Counted once; listed twice with different fields, it is not to be trusted.
@@ -109,8 +187,8 @@ export async function listRunners(
         runners.push(runner)
         if (runners.length > allowedRunners) {
           throw bad(
-            `brings the list to more than the ${total} runners its total_count said, plus ` +
-              `${PER_PAGE} for runners added while it was read`
+            `brings the list to more than the ${total} ${kind.items} its total_count said, plus ` +
+              `${PER_PAGE} for ${kind.items} added while it was read`
           )
         }
       } else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
@@ -118,14 +196,14 @@ export async function listRunners(
       }
     }
     const link = nextLink(response.headers.link)
-    if (link === undefined) return { runners, pages: page }
+    if (link === undefined) return { items: runners, pages: page }
     query = { per_page: String(PER_PAGE), ...nextQuery(link, response.url, listPath, apiUrl, bad) }
     if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
       throw bad('links to a page already read as the next one')
     }
     if (page >= allowedPages) {
       throw bad(
-        `links to more pages than its total_count of ${total} runners allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`
+        `links to more pages than its total_count of ${total} ${kind.items} allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`
       )
     }
   }
@@ -133,7 +211,7 @@ export async function listRunners(
 
 type Query = Record<string, string>
 
-/** The query parameters of the runner list that a next link may set (never `per_page`). */
+/** The query parameters of a list that a next link may set (never `per_page`). */
 const PAGING_PARAMETERS = new Set(['page', 'name'])
 
 /**
@@ -169,6 +247,22 @@ export function nextLink(header: string | undefined): string | undefined {
   return undefined
 }
 
+function checkGroup(item: unknown, index: number, bad: (detail: string) => Error): RunnerGroup {
+  const problem = (detail: string) => bad(`lists a runner group (item ${index + 1}) ${detail}`)
+  if (!isObject(item)) throw problem('that is not an object')
+  const { id, name } = item
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw problem("whose 'id' is not a positive whole number")
+  }
+  if (typeof name !== 'string' || !isName(name)) {
+    throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`)
+  }
+  return { id, name }
+}
+
+const isName = (name: string) =>
+  name !== '' && name.length <= MAX_NAME_LENGTH && !hasUnsafeCharacter(name)
+
 function checkRunner(item: unknown, index: number, bad: (detail: string) => Error): Runner {
   const problem = (detail: string) => bad(`lists a runner (item ${index + 1}) ${detail}`)
   if (!isObject(item)) throw problem('that is not an object')
@@ -176,12 +270,7 @@ function checkRunner(item: unknown, index: number, bad: (detail: string) => Erro
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
     throw problem("whose 'id' is not a positive whole number")
   }
-  if (
-    typeof name !== 'string' ||
-    name === '' ||
-    name.length > MAX_NAME_LENGTH ||
-    hasUnsafeCharacter(name)
-  ) {
+  if (typeof name !== 'string' || !isName(name)) {
     throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`)
   }
   if (typeof status !== 'string' || !STATUS.test(status)) {

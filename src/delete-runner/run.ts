@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { setTimeout as wait } from 'node:timers/promises'
 import { log } from '../step/log.js'
 import { firstOf, forLog } from '../step/text.js'
 import { publishSummary, runStep } from '../step/lifecycle.js'
@@ -6,9 +7,15 @@ import { readCommonInputs, warnIfUnencrypted } from '../github/inputs.js'
 import { createClient } from '../github/client.js'
 import { messageOf } from '../step/errors.js'
 import { describeTarget } from '../github/target.js'
-import { chooseRunners, describeRunner, missingSentence } from './choose.js'
+import {
+  chooseRunners,
+  describeRunner,
+  graceChanges,
+  missingSentence,
+  type Reason
+} from './choose.js'
 import { deleteAll, type Outcome } from './delete.js'
-import { listRunners } from './list.js'
+import { findRunnerGroup, listRunners } from './list.js'
 import { parseDeleteInputs } from './inputs.js'
 import { setOutputs, summarise } from './report.js'
 
@@ -29,7 +36,11 @@ export function run(): Promise<void> {
         dryRun: core.getInput('dry-run'),
         onlyOffline: core.getInput('only-offline'),
         busyTimeout: core.getInput('busy-timeout'),
-        missingOk: core.getInput('missing-ok')
+        missingOk: core.getInput('missing-ok'),
+        gracePeriod: core.getInput('grace-period'),
+        runnerGroup: core.getInput('runner-group'),
+        excludeNames: core.getInput('exclude-names'),
+        excludeLabels: core.getInput('exclude-labels')
       },
       process.env
     )
@@ -49,9 +60,29 @@ export function run(): Promise<void> {
 
     // GitHub's list filters by one name: asked for one, only that one is listed (where it obeys).
     const name = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined
-    const { runners, pages } = await listRunners(client, target, { ...inputs, name })
-    log.info(`Listed ${runners.length} runners (${pages} pages)`)
-    const plan = chooseRunners(runners, choice, { ...inputs, where })
+    const group =
+      inputs.runnerGroup === undefined
+        ? undefined
+        : await findRunnerGroup(client, target, inputs.runnerGroup, inputs)
+    const list = async () => {
+      const { runners, pages } = await listRunners(client, target, {
+        ...inputs,
+        name,
+        groupId: group?.id
+      })
+      const of = group ? ` in runner group '${forLog(group.name, 80)}'` : ''
+      log.info(`Listed ${runners.length} runners${of} (${pages} pages)`)
+      return runners
+    }
+    let runners = await list()
+    let changed: Map<number, Reason> | undefined
+    if (inputs.gracePeriodS > 0) {
+      await gracePeriod(inputs.gracePeriodS)
+      const first = runners
+      runners = await list()
+      changed = graceChanges(first, runners)
+    }
+    const plan = chooseRunners(runners, choice, { ...inputs, where, changed })
     if (plan.refusals.length > 0) {
       throw new Error(
         plan.refusals.length === 1
@@ -62,10 +93,10 @@ export function run(): Promise<void> {
     for (const name of plan.missing) {
       log.info(`${missingSentence(name, runners, where)} Nothing to delete ('missing-ok' is true).`)
     }
-    if (plan.skipped.length > 0) {
+    for (const [reason, left] of Map.groupBy(plan.leftAlone, (left) => left.reason)) {
       log.info(
-        `Skipped ${plan.skipped.length} matching runners that are not offline: ` +
-          firstOf(plan.skipped.map(describeRunner))
+        `Left alone ${left.length} matching runners (${reason}): ` +
+          firstOf(left.map(({ runner }) => describeRunner(runner)))
       )
     }
 
@@ -83,9 +114,14 @@ export function run(): Promise<void> {
           failed: false,
           reason: 'dry run'
         }))
-      : await deleteAll(client, plan.chosen, { ...inputs, where, log })
+      : await deleteAll(client, plan.chosen, {
+          ...inputs,
+          where,
+          log,
+          busyFails: choice.by === 'names'
+        })
     const notDeleted = outcomes.filter((outcome) => outcome.failed)
-    setOutputs(outcomes)
+    setOutputs(outcomes, plan)
     await publishSummary(() => summarise(outcomes, plan, { where, dryRun: inputs.dryRun }))
     if (notDeleted.length > 0) {
       const deleted = outcomes.filter((outcome) => outcome.deleted).length
@@ -101,4 +137,15 @@ export function run(): Promise<void> {
       )
     }
   })
+}
+
+/** The grace period between the two listings, with a line at least every 30 s. */
+async function gracePeriod(seconds: number): Promise<void> {
+  for (let left = seconds; left > 0; left -= 30) {
+    log.info(
+      `Grace period: listing again in ${left} s; only runners offline and idle in both listings ` +
+        'can be deleted'
+    )
+    await wait(Math.min(30, left) * 1000)
+  }
 }

@@ -43,6 +43,36 @@ export function listRunnersRoute(target: Target): Route {
   return { route: `GET ${route}`, params }
 }
 
+/** `.../actions/runner-groups` of an organization or enterprise. */
+function groups(target: Target): Route {
+  switch (target.scope) {
+    case 'repository':
+      throw new Error('a repository has no runner groups')
+    case 'organization':
+      return { route: '/orgs/{org}/actions/runner-groups', params: { org: target.org } }
+    case 'enterprise':
+      return {
+        route: '/enterprises/{enterprise}/actions/runner-groups',
+        params: { enterprise: target.enterprise }
+      }
+  }
+}
+
+/** The endpoint that lists an organization's or enterprise's runner groups. */
+export function listGroupsRoute(target: Target): Route {
+  const { route, params } = groups(target)
+  return { route: `GET ${route}`, params }
+}
+
+/** The endpoint that lists the runners of one runner group. */
+export function listGroupRunnersRoute(target: Target, groupId: number): Route {
+  const { route, params } = groups(target)
+  return {
+    route: `GET ${route}/{runner_group_id}/runners`,
+    params: { ...params, runner_group_id: String(groupId) }
+  }
+}
+
 /** The endpoint that deletes (deregisters) one of a target's runners. */
 export function deleteRunnerRoute(target: Target, runnerId: number): Route {
   const { route, params } = runners(target)
