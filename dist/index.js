@@ -4379,6 +4379,33 @@ function listRunnersRoute(target) {
     const { route, params } = runners(target);
     return { route: `GET ${route}`, params };
 }
+/** `.../actions/runner-groups` of an organization or enterprise. */
+function groups(target) {
+    switch (target.scope) {
+        case 'repository':
+            throw new Error('a repository has no runner groups');
+        case 'organization':
+            return { route: '/orgs/{org}/actions/runner-groups', params: { org: target.org } };
+        case 'enterprise':
+            return {
+                route: '/enterprises/{enterprise}/actions/runner-groups',
+                params: { enterprise: target.enterprise }
+            };
+    }
+}
+/** The endpoint that lists an organization's or enterprise's runner groups. */
+function listGroupsRoute(target) {
+    const { route, params } = groups(target);
+    return { route: `GET ${route}`, params };
+}
+/** The endpoint that lists the runners of one runner group. */
+function listGroupRunnersRoute(target, groupId) {
+    const { route, params } = groups(target);
+    return {
+        route: `GET ${route}/{runner_group_id}/runners`,
+        params: { ...params, runner_group_id: String(groupId) }
+    };
+}
 /** The endpoint that deletes (deregisters) one of a target's runners. */
 function deleteRunnerRoute(target, runnerId) {
     const { route, params } = runners(target);

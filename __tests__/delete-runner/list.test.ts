@@ -1,7 +1,13 @@
 import nock from 'nock'
 import { createClient } from '../../src/github/client.js'
 import type { Target } from '../../src/github/target.js'
-import { listRunners, MAX_PAGES, nextLink, PER_PAGE } from '../../src/delete-runner/list.js'
+import {
+  findRunnerGroup,
+  listRunners,
+  MAX_PAGES,
+  nextLink,
+  PER_PAGE
+} from '../../src/delete-runner/list.js'
 import { UNSAFE_CHARACTERS } from '../step/unsafe-characters.js'
 import { API, useNock } from '../github/nock-github.ts'
 
@@ -302,4 +308,82 @@ it('reads the next link of a Link header, wherever it is', () => {
   expect(nextLink('<c>; rel=next')).toBe('c')
   expect(nextLink('<a>; rel="last"')).toBeUndefined()
   expect(nextLink(undefined)).toBeUndefined()
+})
+
+describe('runner groups', () => {
+  const GROUPS = '/orgs/octo-org/actions/runner-groups'
+  const group = (id: number, name: string) => ({ id, name, visibility: 'all', default: id === 1 })
+  const find = async (name: string) =>
+    findRunnerGroup(
+      await createClient({ token: 'ghp_listTest', apiUrl: API, retries: 0, timeoutS: 5, log }),
+      org,
+      name,
+      { apiUrl: API, timeoutS: 5 }
+    )
+
+  it('finds a group by its exact name', async () => {
+    nock(API)
+      .get(GROUPS)
+      .query({ per_page: '100' })
+      .reply(
+        200,
+        { total_count: 2, runner_groups: [group(1, 'Default'), group(7, 'gpu')] },
+        JSON_TYPE
+      )
+    await expect(find('gpu')).resolves.toEqual({ id: 7, name: 'gpu' })
+  })
+
+  it('names the groups there are when none has the name, the first 10 and a count', async () => {
+    const groups = Array.from({ length: 12 }, (_, i) => group(i + 1, `g${i + 1}`))
+    nock(API)
+      .get(GROUPS)
+      .query(true)
+      .reply(200, { total_count: 12, runner_groups: groups }, JSON_TYPE)
+    await expect(find('G1')).rejects.toThrow(
+      'No runner group of organization octo-org is named "G1" (12 listed: "g1", "g2", "g3", "g4", ' +
+        '"g5", "g6", "g7", "g8", "g9", "g10", and 2 more), so no runner was deleted.'
+    )
+  })
+
+  it.each([
+    [[7], 'lists a runner group (item 1) that is not an object'],
+    [
+      [{ id: 0, name: 'x' }],
+      "lists a runner group (item 1) whose 'id' is not a positive whole number"
+    ],
+    [
+      [{ id: 1, name: 'a\u200bb' }],
+      "lists a runner group (item 1) (id 1) whose 'name' is not 1 to 256"
+    ],
+    [{}, "has no 'runner_groups' list"]
+  ])('refuses a group list holding %j', async (groups, words) => {
+    nock(API)
+      .get(GROUPS)
+      .query(true)
+      .reply(
+        200,
+        Array.isArray(groups) ? { total_count: 1, runner_groups: groups } : { total_count: 1 },
+        JSON_TYPE
+      )
+    await expect(find('x')).rejects.toThrow(
+      `GitHub's answer to page 1 of the runner group list (GET ${GROUPS}) ${words}`
+    )
+  })
+
+  it("lists a group's runners through the group's own list, with no name filter", async () => {
+    nock(API)
+      .get(`${GROUPS}/7/runners`)
+      .query({ per_page: '100' })
+      .reply(200, { total_count: 1, runners: [good(1)] }, JSON_TYPE)
+    const client = await createClient({
+      token: 'ghp_listTest',
+      apiUrl: API,
+      retries: 0,
+      timeoutS: 5,
+      log
+    })
+    await expect(
+      listRunners(client, org, { apiUrl: API, timeoutS: 5, name: 'spot-1', groupId: 7 })
+    ).resolves.toMatchObject({ runners: [{ id: 1 }], pages: 1 })
+  })
 })

@@ -659,4 +659,66 @@ describe('run', () => {
       'Deleted 1 of 1 runners chosen in organization octo-org; 1 left alone.\ndeleted: 1, online: 1'
     )
   })
+
+  it('with a grace period and a runner group: lists the group twice, and deletes only what stayed idle', async () => {
+    process.env['INPUT_RUNNER-NAME'] = ''
+    process.env['INPUT_NAME-PREFIX'] = 'spot-'
+    process.env['INPUT_GRACE-PERIOD'] = '1'
+    process.env['INPUT_RUNNER-GROUP'] = 'gpu'
+    const GROUPS = '/orgs/octo-org/actions/runner-groups'
+    nock(API)
+      .get(GROUPS)
+      .query(true)
+      .reply(200, { total_count: 1, runner_groups: [{ id: 7, name: 'gpu' }] })
+      .get(`${GROUPS}/7/runners`)
+      .query(true)
+      .reply(200, listed(offline(1, 'spot-1'), offline(2, 'spot-2'), offline(3, 'spot-3')))
+      .get(`${GROUPS}/7/runners`)
+      .query(true)
+      .reply(200, listed(offline(1, 'spot-1'), online(2, 'spot-2'), offline(3, 'spot-3')))
+      .delete(`${LIST}/1`)
+      .reply(204)
+      .delete(`${LIST}/3`)
+      .reply(422, { message: 'Bad request - Runner "spot-3" is still running a job' })
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    const stdout = action.stdout()
+    expect(stdout).toContain(
+      'Grace period: listing again in 1 s; only runners offline and idle in both listings can be deleted'
+    )
+    expect(stdout).toContain("Listed 3 runners in runner group 'gpu' (1 pages)")
+    expect(stdout).toContain(
+      "Left alone 1 matching runners (changed during the grace period): 'spot-2' (id 2, online)"
+    )
+    expect(stdout).toContain('is still running a job: GitHub answered 422')
+    expect(stdout).toContain('Left alone as busy.')
+    expect(await outputs()).toContain(
+      '{"deleted":1,"not deleted":1,"online":0,"busy":0,"excluded":0,' +
+        '"changed during the grace period":1,"new during the grace period":0,"not matched":0}'
+    )
+  })
+
+  it('lists at most 100 runners left alone, and counts the rest', async () => {
+    process.env['INPUT_RUNNER-NAME'] = ''
+    process.env['INPUT_NAME-PREFIX'] = 'spot-'
+    process.env['INPUT_DRY-RUN'] = 'true'
+    const many = Array.from({ length: 100 }, (_, i) => online(i + 1, `spot-${i + 1}`))
+    nock(API)
+      .get(LIST)
+      .query(true)
+      .reply(
+        200,
+        { ...listed(...many), total_count: 102 },
+        { link: `<${API}${LIST}?page=2>; rel="next"` }
+      )
+      .get(LIST)
+      .query(true)
+      .reply(200, { ...listed(online(101, 'spot-101'), online(102, 'spot-102')), total_count: 102 })
+    await run()
+    expect(process.exitCode).toBeUndefined()
+    const runners = /runners<<.*\n(.*)\n/.exec(await outputs())?.[1]
+    expect(JSON.parse(runners ?? '[]')).toHaveLength(100)
+    expect(await outputs()).toContain('"online":102')
+    expect(await summary()).toContain('and 2 more left alone')
+  })
 })

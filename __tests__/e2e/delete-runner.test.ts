@@ -74,6 +74,7 @@ describe('deletes the named runner', () => {
     const run = await deleteRunner(simulator, { ...scope, 'runner-name': 'spot-7' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toEqual({
+      counts: expect.any(String),
       deleted: 'true',
       'deleted-count': '1',
       runners: '[{"id":7,"name":"spot-7","status":"offline","deleted":true}]'
@@ -129,6 +130,7 @@ describe('leaves every runner alone', () => {
     const run = await deleteRunner(simulator, { 'runner-name': 'gone-1' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toEqual({
+      counts: expect.any(String),
       deleted: 'false',
       'deleted-count': '0',
       runners: '[]'
@@ -142,6 +144,7 @@ describe('leaves every runner alone', () => {
     const run = await deleteRunner(simulator, { 'runner-name': 'spot-7' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toEqual({
+      counts: expect.any(String),
       deleted: 'false',
       'deleted-count': '0',
       runners:
@@ -321,6 +324,7 @@ describe('cleans up a fleet', () => {
       expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(990)
     }
     expect(run.outputs).toEqual({
+      counts: expect.any(String),
       deleted: 'true',
       'deleted-count': '3',
       runners: JSON.stringify([
@@ -435,12 +439,19 @@ describe('cleans up a fleet', () => {
     expect(deletes(simulator)).toBe(0)
     expect(registry.deleted).toEqual([])
     expect(run.outputs).toEqual({
+      counts: expect.any(String),
       deleted: 'false',
       'deleted-count': '0',
-      runners: JSON.stringify([5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run')))
+      runners: JSON.stringify([
+        ...[5, 15, 25].map((id) => entry(id, `spot-${id}`, false, 'dry run')),
+        ...[10, 20, 30].map((id) => ({
+          ...entry(id, `spot-${id}`, false, 'online'),
+          status: 'online'
+        }))
+      ])
     })
     expect(run.summary).toContain(
-      'Dry run: 3 runners of organization octo-org would be deleted; nothing was deleted.'
+      'Dry run: 3 runners of organization octo-org would be deleted; 3 left alone; nothing was deleted.'
     )
   })
 
@@ -454,7 +465,11 @@ describe('cleans up a fleet', () => {
     expect(JSON.parse(run.outputs.runners as string)).toEqual([
       entry(5, 'spot-5', true),
       entry(15, 'spot-15', false, 'the deletion failed'),
-      entry(25, 'spot-25', true)
+      entry(25, 'spot-25', true),
+      ...[10, 20, 30].map((id) => ({
+        ...entry(id, `spot-${id}`, false, 'online'),
+        status: 'online'
+      }))
     ])
     expect(run.log).toContain(
       'Error: Deleted 2 of 3 runners of organization octo-org; not deleted:'
@@ -699,6 +714,204 @@ const BAD_LISTS: Record<string, BadList> = {
     ])
   )
 }
+
+const counts = (run: ActionRun) => JSON.parse(run.outputs.counts ?? '{}') as Record<string, number>
+const reasons = (run: ActionRun) =>
+  (JSON.parse(run.outputs.runners ?? '[]') as { id: number; reason?: string }[]).map(
+    ({ id, reason }) => [id, reason ?? 'deleted']
+  )
+
+describe('a grace period: only runners offline and idle in both listings are deleted', () => {
+  it('leaves alone one that came online, one that became busy, and one that appeared, and says so', async () => {
+    const { registry, simulator } = await setUp(
+      [runner(1, 'spot-1'), runner(2, 'spot-2'), runner(3, 'spot-3'), runner(4, 'spot-4')],
+      {
+        afterListing: (listing, runners) => {
+          if (listing !== 1) return
+          const [, two, three] = runners
+          if (two) two.status = 'online'
+          if (three) three.busy = true
+          runners.push(runner(9, 'spot-9'))
+        }
+      }
+    )
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-', 'grace-period': '2' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([1, 4])
+    expect(operations(simulator).filter((op) => op.startsWith('GET'))).toHaveLength(2)
+    expect(run.log).toMatch(/Grace period: listing again in 2 s/)
+    expect(run.durationMs).toBeGreaterThanOrEqual(2000)
+    expect(reasons(run)).toEqual([
+      [1, 'deleted'],
+      [4, 'deleted'],
+      [2, 'changed during the grace period'],
+      [3, 'changed during the grace period'],
+      [9, 'new during the grace period']
+    ])
+    expect(counts(run)).toMatchObject({
+      deleted: 2,
+      'changed during the grace period': 2,
+      'new during the grace period': 1
+    })
+    expect(run.summary).toContain('changed during the grace period: 2')
+    expectNoLeak(run, [INPUT_TOKEN])
+  })
+
+  it('applies to names too: a named runner that came online in between is left alone', async () => {
+    const { registry, simulator } = await setUp([runner(1, 'spot-1'), runner(2, 'spot-2')], {
+      afterListing: (listing, runners) => {
+        if (listing === 1 && runners[0]) runners[0].status = 'online'
+      }
+    })
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-1\nspot-2', 'grace-period': '1' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([2])
+    expect(reasons(run)).toEqual([
+      [2, 'deleted'],
+      [1, 'changed during the grace period']
+    ])
+  })
+})
+
+describe('never a busy runner', () => {
+  it('a selector leaves alone a runner GitHub lists offline and busy together', async () => {
+    const { registry, simulator } = await setUp([
+      runner(1, 'spot-1'),
+      runner(2, 'spot-2', 'offline', true)
+    ])
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([1])
+    expect(operations(simulator)).not.toContain('DELETE /orgs/octo-org/actions/runners/2')
+    expect(reasons(run)).toEqual([
+      [1, 'deleted'],
+      [2, 'busy']
+    ])
+  })
+
+  it('a 422 "still running a job" to a selector\'s DELETE is reported as busy, not as a failure', async () => {
+    const { registry, simulator } = await setUp([runner(1, 'spot-1'), runner(2, 'spot-2')], {
+      busyFor: { 1: 99 }
+    })
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([2])
+    expect(reasons(run)).toEqual([
+      [1, 'busy'],
+      [2, 'deleted']
+    ])
+    expect(run.log).toContain(
+      "Runner 'spot-1' (id 1) of organization octo-org is still running a job"
+    )
+  })
+})
+
+describe('exclusions', () => {
+  it('an excluded runner is never deleted, even named explicitly, and is reported as excluded', async () => {
+    const { registry, simulator } = await setUp([
+      runner(1, 'spot-1'),
+      runner(2, 'placeholder', 'offline', false, ['self-hosted', 'Scale-Placeholder']),
+      runner(3, 'maint-3')
+    ])
+    const run = await cleanUp(simulator, {
+      'runner-name': 'spot-1\nplaceholder\nmaint-3',
+      'exclude-names': 'maint-3',
+      'exclude-labels': 'scale-placeholder'
+    })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([1])
+    expect(reasons(run)).toEqual([
+      [1, 'deleted'],
+      [2, 'excluded'],
+      [3, 'excluded']
+    ])
+    expect(counts(run)).toMatchObject({ deleted: 1, excluded: 2 })
+  })
+})
+
+describe('a runner group', () => {
+  const groups = [
+    { id: 1, name: 'Default' },
+    { id: 7, name: 'gpu fleet' }
+  ]
+  it("lists only the group's runners, through its own list, across pages", async () => {
+    const inGroup = Array.from({ length: 150 }, (_, i) => ({
+      // Three offline, on both pages: a deletion takes a second.
+      ...runner(100 + i, `spot-${100 + i}`, i % 50 === 1 ? 'offline' : 'online'),
+      group: 7
+    }))
+    const { registry, simulator } = await setUp([runner(1, 'spot-1'), ...inGroup], { groups })
+    const run = await cleanUp(simulator, {
+      'name-prefix': 'spot-',
+      'runner-group': 'gpu fleet'
+    })
+    expect(run.exitCode).toBe(0)
+    const gets = operations(simulator).filter((op) => op.startsWith('GET'))
+    expect(gets).toEqual([
+      'GET /orgs/octo-org/actions/runner-groups',
+      'GET /orgs/octo-org/actions/runner-groups/7/runners',
+      'GET /orgs/octo-org/actions/runner-groups/7/runners'
+    ])
+    expect(registry.deleted).toEqual([101, 151, 201])
+    expect(counts(run)).toMatchObject({ deleted: 3, online: 147, 'not matched': 0 })
+    expect(run.log).toContain("Listed 150 runners in runner group 'gpu fleet' (2 pages)")
+  })
+
+  it('a group name that does not exist is an error naming the groups that do, before any DELETE', async () => {
+    const { simulator } = await setUp([runner(1, 'spot-1')], { groups })
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-', 'runner-group': 'GPU Fleet' })
+    expectFailure(
+      run,
+      'No runner group of organization octo-org is named "GPU Fleet" (2 listed: "Default", "gpu fleet")'
+    )
+    expect(operations(simulator)).toEqual(['GET /orgs/octo-org/actions/runner-groups'])
+  })
+
+  it('is refused with a repository scope, before any request', async () => {
+    const { simulator } = await setUp([runner(1, 'spot-1')])
+    const run = await deleteRunner(simulator, {
+      owner: 'octo-org',
+      repo: 'hello-world',
+      'name-prefix': 'spot-',
+      'runner-group': 'gpu'
+    })
+    expectFailure(run, "Input 'runner-group' is set, but the scope is a repository")
+    expect(simulator.requests).toEqual([])
+  })
+})
+
+describe('inputs that would silently do nothing, or the wrong thing', () => {
+  it('a runner-name with a comma is refused before any request: one name per line', async () => {
+    const { simulator } = await setUp([runner(1, 'spot-1'), runner(2, 'spot-2')])
+    const run = await cleanUp(simulator, { 'runner-name': 'spot-1, spot-2' })
+    expectFailure(
+      run,
+      'Input \'runner-name\' has "spot-1, spot-2" on one line: give one name per line.'
+    )
+    expect(simulator.requests).toEqual([])
+  })
+
+  it('labels fold case in ASCII only: a Kelvin sign K does not match k8s', async () => {
+    const { registry, simulator } = await setUp([
+      runner(1, 'a-1', 'offline', false, ['self-hosted', '\u212A8s']),
+      runner(2, 'a-2', 'offline', false, ['self-hosted', 'K8S'])
+    ])
+    const run = await cleanUp(simulator, { labels: 'k8s' })
+    expect(run.exitCode).toBe(0)
+    expect(registry.deleted).toEqual([2])
+    expect(counts(run)).toMatchObject({ deleted: 1, 'not matched': 1 })
+  })
+
+  it.each([
+    [{ 'grace-period': '3601' }, 'Input \'grace-period\' is "3601"'],
+    [{ 'exclude-labels': 'a\u0007b' }, 'Input \'exclude-labels\' has "a\\u0007b"']
+  ])('%o is refused before any request', async (inputs, message) => {
+    const { simulator } = await setUp([runner(1, 'spot-1')])
+    const run = await cleanUp(simulator, { 'name-prefix': 'spot-', ...inputs })
+    expectFailure(run, message)
+    expect(simulator.requests).toEqual([])
+  })
+})
 
 describe('delete-runner refuses a runner list that is not whole and well-formed, before any DELETE', () => {
   it.each(Object.entries(BAD_LISTS))('%s', async (_, bad) => {

@@ -1,6 +1,8 @@
 import {
   deleteRunnerRoute,
   describeTarget,
+  listGroupRunnersRoute,
+  listGroupsRoute,
   listRunnersRoute,
   removeTokenRoute,
   requestLine,
@@ -20,6 +22,18 @@ it.each([
   expect(requestLine(removeTokenRoute(target))).toBe(`POST ${runners}/remove-token`)
   expect(requestLine(listRunnersRoute(target))).toBe(`GET ${runners}`)
   expect(requestLine(deleteRunnerRoute(target, 42))).toBe(`DELETE ${runners}/42`)
+})
+
+it.each([
+  [organization, '/orgs/octo-org/actions/runner-groups'],
+  [enterprise, '/enterprises/octo-corp/actions/runner-groups']
+])("routes %o's runner groups under %s", (target, groups) => {
+  expect(requestLine(listGroupsRoute(target))).toBe(`GET ${groups}`)
+  expect(requestLine(listGroupRunnersRoute(target, 7))).toBe(`GET ${groups}/7/runners`)
+})
+
+it('has no runner groups for a repository', () => {
+  expect(() => listGroupsRoute(repository)).toThrow('a repository has no runner groups')
 })
 
 it('encodes parameters into the path', () => {

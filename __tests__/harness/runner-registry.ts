@@ -14,6 +14,8 @@ export interface FakeRunner {
   busy: boolean
   /** Label names; `self-hosted` when not given. */
   labels?: string[]
+  /** The id of its runner group; 1 (`Default`) when not given. */
+  group?: number
 }
 
 export interface RegistryOptions {
@@ -31,6 +33,10 @@ export interface RegistryOptions {
   rateLimitAfter?: number
   /** The runner with this id, last on its page, is listed again first on the next one (a shift). */
   repeatOnNextPage?: number
+  /** The runner groups (organization or enterprise); `Default` (id 1) when not given. */
+  groups?: { id: number; name: string }[]
+  /** Called once a whole listing has been read (its last page answered), counted from 1. */
+  afterListing?: (listing: number, runners: FakeRunner[]) => void
 }
 
 export const runner = (
@@ -48,6 +54,7 @@ export class RunnerRegistry {
   /** DELETEs answered with a secondary rate limit because they came too soon. */
   rateLimited = 0
   private lastDeleteAt = -Infinity
+  private listings = 0
   private readonly busyLeft: Record<number, number>
   readonly runners: FakeRunner[]
   private readonly options: RegistryOptions
@@ -60,17 +67,45 @@ export class RunnerRegistry {
   }
 
   readonly respond = (request: RecordedRequest): Answer => {
+    if (request.method === 'GET' && request.path.endsWith('/runner-groups')) {
+      return this.listGroups(request)
+    }
     if (request.method === 'GET') return this.list(request)
     if (request.method === 'DELETE') return this.remove(request)
     throw new Error(`the registry does not answer ${request.operation}`)
   }
 
+  private listGroups(request: RecordedRequest): Answer {
+    const groups = this.options.groups ?? [{ id: 1, name: 'Default' }]
+    const base = `http://${request.headers.host}${request.path}`
+    return {
+      status: 200,
+      json: {
+        total_count: groups.length,
+        runner_groups: groups.map(({ id, name }) => ({
+          id,
+          name,
+          visibility: 'all',
+          default: id === 1,
+          runners_url: `${base}/${id}/runners`,
+          inherited: false,
+          allows_public_repositories: false
+        }))
+      }
+    }
+  }
+
   private list(request: RecordedRequest): Answer {
     const { name, per_page: perPage = '30', page = '1' } = request.query
+    const groupId = request.params.runner_group_id
+    const inScope =
+      groupId === undefined
+        ? this.runners
+        : this.runners.filter((r) => (r.group ?? 1) === Number(groupId))
     const all =
       this.options.filterByName === false || name === undefined
-        ? this.runners
-        : this.runners.filter((r) => r.name.toLowerCase() === name.toLowerCase())
+        ? inScope
+        : inScope.filter((r) => r.name.toLowerCase() === name.toLowerCase())
     const size = Number(perPage)
     const current = Number(page)
     const last = Math.max(1, Math.ceil(all.length / size))
@@ -89,16 +124,15 @@ export class RunnerRegistry {
       const index = this.runners.findIndex((r) => r.id === id)
       if (index >= 0) this.runners.splice(index, 1)
     }
-    const labelled = ({ labels = ['self-hosted'], ...r }: FakeRunner) => ({
+    const labelled = ({ labels = ['self-hosted'], group: _, ...r }: FakeRunner) => ({
       ...r,
       os: 'linux',
       labels: labels.map((name, i) => ({ id: i + 1, name, type: i ? 'custom' : 'read-only' }))
     })
-    return {
-      status: 200,
-      headers: links.length > 0 ? { link: links.join(', ') } : {},
-      json: { total_count: all.length, runners: listed.map(labelled) }
-    }
+    const json = { total_count: all.length, runners: listed.map(labelled) }
+    // After the answer is made: what changes now shows in the next listing only.
+    if (current >= last) this.options.afterListing?.(++this.listings, this.runners)
+    return { status: 200, headers: links.length > 0 ? { link: links.join(', ') } : {}, json }
   }
 
   private remove(request: RecordedRequest): Answer {

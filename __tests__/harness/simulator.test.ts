@@ -215,11 +215,15 @@ describe('Contract', () => {
       'actions/create-remove-token-for-repo',
       'actions/delete-self-hosted-runner-from-org',
       'actions/delete-self-hosted-runner-from-repo',
+      'actions/list-self-hosted-runner-groups-for-org',
       'actions/list-self-hosted-runners-for-org',
       'actions/list-self-hosted-runners-for-repo',
+      'actions/list-self-hosted-runners-in-group-for-org',
       'enterprise-admin/create-remove-token-for-enterprise',
       'enterprise-admin/delete-self-hosted-runner-from-enterprise',
-      'enterprise-admin/list-self-hosted-runners-for-enterprise'
+      'enterprise-admin/list-self-hosted-runner-groups-for-enterprise',
+      'enterprise-admin/list-self-hosted-runners-for-enterprise',
+      'enterprise-admin/list-self-hosted-runners-in-group-for-enterprise'
     ])
   })
 

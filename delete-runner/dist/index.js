@@ -3248,6 +3248,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/step/secrets.ts
 /**
  * The secrets of this step (input token, minted token, keys): masked in the runner's log, and
@@ -3746,8 +3748,6 @@ function warnIfUnencrypted(apiUrl) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/github/http-error.ts
 /** Telling apart the ways a request to GitHub can fail. */
 
@@ -4294,6 +4294,33 @@ function listRunnersRoute(target) {
     const { route, params } = runners(target);
     return { route: `GET ${route}`, params };
 }
+/** `.../actions/runner-groups` of an organization or enterprise. */
+function groups(target) {
+    switch (target.scope) {
+        case 'repository':
+            throw new Error('a repository has no runner groups');
+        case 'organization':
+            return { route: '/orgs/{org}/actions/runner-groups', params: { org: target.org } };
+        case 'enterprise':
+            return {
+                route: '/enterprises/{enterprise}/actions/runner-groups',
+                params: { enterprise: target.enterprise }
+            };
+    }
+}
+/** The endpoint that lists an organization's or enterprise's runner groups. */
+function listGroupsRoute(target) {
+    const { route, params } = groups(target);
+    return { route: `GET ${route}`, params };
+}
+/** The endpoint that lists the runners of one runner group. */
+function listGroupRunnersRoute(target, groupId) {
+    const { route, params } = groups(target);
+    return {
+        route: `GET ${route}/{runner_group_id}/runners`,
+        params: { ...params, runner_group_id: String(groupId) }
+    };
+}
 /** The endpoint that deletes (deregisters) one of a target's runners. */
 function deleteRunnerRoute(target, runnerId) {
     const { route, params } = runners(target);
@@ -4323,12 +4350,26 @@ function targetName(target) {
 
 ;// CONCATENATED MODULE: ./src/delete-runner/choose.ts
 
+/**
+ * GitHub compares labels case-insensitively in ASCII only: `\u212A8s` (KELVIN SIGN) is not `k8s`,
+ * as full Unicode lower-casing would make it.
+ */
+const foldLabel = (label) => label.replace(/[A-Z]+/g, (part) => part.toLowerCase());
 function chooseRunners(runners, choice, options) {
-    const plan = { chosen: [], missing: [], skipped: [], refusals: [] };
+    const plan = { chosen: [], missing: [], leftAlone: [], notMatched: 0, refusals: [] };
+    const excludedLabels = new Set(options.exclude.labels.map(foldLabel));
+    /** Why a matched runner is not to be deleted, before its status is looked at. */
+    const heldBack = (runner) => options.exclude.names.includes(runner.name) ||
+        runner.labels.some((label) => excludedLabels.has(foldLabel(label)))
+        ? 'excluded'
+        : options.changed?.get(runner.id);
+    let matched = 0;
     if (choice.by === 'names') {
         for (const name of choice.names) {
             const matches = runners.filter((runner) => runner.name === name);
             const [runner] = matches;
+            matched += matches.length;
+            const held = runner && heldBack(runner);
             if (matches.length > 1) {
                 plan.refusals.push(`${matches.length} runners of ${options.where} are named '${forLog(name, 80)}' (ids ` +
                     `${firstOf(matches.map((match) => String(match.id)))}): refusing to guess which one to ` +
@@ -4342,6 +4383,9 @@ function chooseRunners(runners, choice, options) {
                         "'missing-ok: true' if it may be gone.");
                 }
             }
+            else if (held) {
+                plan.leftAlone.push({ runner, reason: held });
+            }
             else if (options.onlyOffline && runner.status !== 'offline') {
                 plan.refusals.push(`Runner ${describeRunner(runner)} of ${options.where} is ${runner.status}, and ` +
                     "'only-offline' is true: " +
@@ -4353,25 +4397,51 @@ function chooseRunners(runners, choice, options) {
         }
     }
     else {
-        const wanted = choice.labels.map((label) => label.toLowerCase());
+        const wanted = choice.labels.map(foldLabel);
         for (const runner of runners) {
-            const labels = new Set(runner.labels.map((label) => label.toLowerCase()));
+            const labels = new Set(runner.labels.map(foldLabel));
             const matches = (choice.prefix === undefined || runner.name.startsWith(choice.prefix)) &&
                 wanted.every((label) => labels.has(label));
             if (!matches)
                 continue;
-            if (runner.status === 'offline')
-                plan.chosen.push(runner);
+            matched += 1;
+            // A selector never deletes a runner that is running a job, whatever its status says.
+            const reason = heldBack(runner) ??
+                (runner.status !== 'offline' ? 'online' : runner.busy ? 'busy' : undefined);
+            if (reason)
+                plan.leftAlone.push({ runner, reason });
             else
-                plan.skipped.push(runner);
+                plan.chosen.push(runner);
         }
     }
+    plan.notMatched = runners.length - matched;
     if (plan.chosen.length > options.maxDeletions) {
         plan.refusals.push(`${plan.chosen.length} runners would be deleted, more than 'max-deletions' ` +
             `(${options.maxDeletions}): nothing was deleted. Check the selection, or raise ` +
             "'max-deletions' if that many is right.");
     }
     return plan;
+}
+/** Offline and not running a job: the only state in which a runner may be deleted. */
+const idle = (runner) => runner.status === 'offline' && !runner.busy;
+/**
+ * The runners of the second listing that did not stay as they were through the grace period: one
+ * that came online or became busy (or the reverse), was renamed, or appeared only in the second
+ * listing. GitHub's runner objects carry no timestamps: two listings are the only evidence.
+ */
+function graceChanges(first, second) {
+    const before = new Map(first.map((runner) => [runner.id, runner]));
+    const changed = new Map();
+    for (const runner of second) {
+        const earlier = before.get(runner.id);
+        if (earlier === undefined || earlier.name !== runner.name) {
+            changed.set(runner.id, 'new during the grace period');
+        }
+        else if (idle(earlier) !== idle(runner)) {
+            changed.set(runner.id, 'changed during the grace period');
+        }
+    }
+    return changed;
 }
 /** Why a name matched nothing, naming runners whose name differs only in case. */
 function missingSentence(name, runners, where) {
@@ -4634,6 +4704,13 @@ async function deleteAll(client, runners, options) {
             }
         }
         catch (error) {
+            if (error instanceof StillBusy) {
+                const failed = options.busyFails ?? true;
+                outcomes.push({ runner, deleted: false, failed, reason: 'busy', error });
+                if (!failed)
+                    log.info(`${error.message} Left alone as busy.`);
+                continue;
+            }
             outcomes.push({ runner, deleted: false, failed: true, reason: 'the deletion failed', error });
             if (error instanceof RequestFailedError && error.rateLimited) {
                 const left = runners.slice(index + 1);
@@ -4696,11 +4773,14 @@ async function deleteOne(client, runner, { target, apiUrl, timeoutS, busyTimeout
 function isBusy(error, runner) {
     return runner.busy || BUSY.test(error.message);
 }
+/** GitHub answered 422 "still running a job" until 'busy-timeout' ended. */
+class StillBusy extends RequestFailedError {
+}
 function stillBusy(runner, target, busyTimeoutS, error) {
     const data = error.response.data;
     const said = typeof data?.message === 'string' ? `: ${quotedForLog(data.message, 300)}` : '';
     const requestId = error.response.headers['x-github-request-id'];
-    return new RequestFailedError(`Runner '${forLog(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
+    return new StillBusy(`Runner '${forLog(runner.name, 80)}' (id ${runner.id}) of ${describeTarget(target)} is still running a ` +
         `job${busyTimeoutS > 0 ? ` after ${busyTimeoutS} s` : ''}: GitHub answered 422${said}` +
         `${requestId ? ` (request ID ${requestId})` : ''}. Wait for the job to finish or cancel it, ` +
         "or set 'busy-timeout' to the seconds this step may wait for it.");
@@ -4712,30 +4792,63 @@ function stillBusy(runner, target, busyTimeoutS, error) {
 
 
 
+
 const PER_PAGE = 100;
 /** No scope has this many runners (10,000): a list that claims more pages is not followed. */
 const MAX_PAGES = 100;
 /** Runner names GitHub accepts are at most 64 characters; older or odd ones get some slack. */
 const MAX_NAME_LENGTH = 256;
 const STATUS = /^[a-z_]{1,32}$/;
+/** Every runner of the target (or of one of its runner groups), before anything is decided. */
+async function listRunners(client, target, options) {
+    const route = options.groupId === undefined
+        ? listRunnersRoute(target)
+        : listGroupRunnersRoute(target, options.groupId);
+    // The group's list has no name filter.
+    const query = options.name && options.groupId === undefined ? { name: options.name } : {};
+    const { items, pages } = await readList(client, target, route, options, {
+        list: 'the runner list',
+        key: 'runners',
+        items: 'runners',
+        query,
+        check: checkRunner
+    });
+    return { runners: items, pages };
+}
+/** The runner group named `name` (exactly), or an error naming the groups there are. */
+async function findRunnerGroup(client, target, name, options) {
+    const { items } = await readList(client, target, listGroupsRoute(target), options, {
+        list: 'the runner group list',
+        key: 'runner_groups',
+        items: 'runner groups',
+        query: {},
+        check: checkGroup
+    });
+    const group = items.find((listed) => listed.name === name);
+    if (group)
+        return group;
+    const names = items.map((listed) => quotedForLog(listed.name, 80));
+    throw new Error(`No runner group of ${describeTarget(target)} is named ${quotedForLog(name, 80)} ` +
+        `(${items.length} listed: ${firstOf(names)}), so no runner was deleted. Check ` +
+        "'runner-group' against Settings > Actions > Runner groups (names are matched exactly).");
+}
 /**
- * Every runner of the target, every page read once, before anything is decided. Pages follow
- * GitHub's `Link: <...>; rel="next"` (on `api-url`'s origin only: the transport refuses any
- * other), up to the number `total_count` allows (plus one, for runners added while listing) and
- * MAX_PAGES; a page that repeats, or is not a 200 with a `runners` array and a numeric
- * `total_count`, or lists a runner that is not well-formed, fails the listing.
+ * Every item of a paged list, every page read once. Pages follow GitHub's
+ * `Link: <...>; rel="next"` (on `api-url`'s origin and the list's path only), up to the number
+ * `total_count` allows (plus one, for items added while listing) and MAX_PAGES, at most PER_PAGE
+ * items a page and `total_count` plus PER_PAGE in all; a page that repeats, or is not a 200 with
+ * the list's array and a numeric `total_count`, or holds an item that is not well-formed, fails it.
  */
-async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.now }) {
-    const route = listRunnersRoute(target);
+async function readList(client, target, route, { apiUrl, timeoutS, now = Date.now }, kind) {
     const runners = [];
     const byId = new Map();
     const seen = new Set();
-    let query = { per_page: String(PER_PAGE), ...(name ? { name } : {}) };
+    let query = { per_page: String(PER_PAGE), ...kind.query };
     let listPath;
     let allowedPages = MAX_PAGES;
     let allowedRunners = MAX_PAGES * PER_PAGE;
     for (let page = 1;; page++) {
-        const what = `page ${page} of the runner list (${requestLine(route)})`;
+        const what = `page ${page} of ${kind.list} (${requestLine(route)})`;
         const bad = (detail) => new AnswerError(`GitHub's answer to ${what} ${detail}, so no runner was deleted. Check that 'api-url' ` +
             'points to a GitHub REST API (or a proxy that passes its answers through unchanged), ' +
             'then run the job again.');
@@ -4764,21 +4877,21 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         };
         if (!isGitHubAnswer(answer))
             throw new AnswerError(`${what}: ${notGitHub(answer, apiUrl)}`);
-        const { runners: listed, total_count: total } = response.data;
+        const { [kind.key]: listed, total_count: total } = response.data;
         if (!Array.isArray(listed))
-            throw bad("has no 'runners' list");
+            throw bad(`has no '${kind.key}' list`);
         if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
             throw bad("has no whole-number 'total_count'");
         }
         if (listed.length > PER_PAGE) {
-            throw bad(`lists ${listed.length} runners, more than the ${PER_PAGE} a page was asked for`);
+            throw bad(`lists ${listed.length} ${kind.items}, more than the ${PER_PAGE} a page was asked for`);
         }
         if (page === 1) {
             allowedPages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE) + 1);
             allowedRunners = total + PER_PAGE;
         }
         for (const [index, item] of listed.entries()) {
-            const runner = checkRunner(item, index, bad);
+            const runner = kind.check(item, index, bad);
             const earlier = byId.get(runner.id);
             // A page-based list shifts when runners come and go while it is read: the same runner may
             // be listed twice. Counted once; listed twice with different fields, it is not to be trusted.
@@ -4786,8 +4899,8 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
                 byId.set(runner.id, runner);
                 runners.push(runner);
                 if (runners.length > allowedRunners) {
-                    throw bad(`brings the list to more than the ${total} runners its total_count said, plus ` +
-                        `${PER_PAGE} for runners added while it was read`);
+                    throw bad(`brings the list to more than the ${total} ${kind.items} its total_count said, plus ` +
+                        `${PER_PAGE} for ${kind.items} added while it was read`);
                 }
             }
             else if (JSON.stringify(earlier) !== JSON.stringify(runner)) {
@@ -4796,17 +4909,17 @@ async function listRunners(client, target, { apiUrl, timeoutS, name, now = Date.
         }
         const link = nextLink(response.headers.link);
         if (link === undefined)
-            return { runners, pages: page };
+            return { items: runners, pages: page };
         query = { per_page: String(PER_PAGE), ...nextQuery(link, response.url, listPath, apiUrl, bad) };
         if (seen.has(JSON.stringify(Object.entries(query).sort()))) {
             throw bad('links to a page already read as the next one');
         }
         if (page >= allowedPages) {
-            throw bad(`links to more pages than its total_count of ${total} runners allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`);
+            throw bad(`links to more pages than its total_count of ${total} ${kind.items} allows (${allowedPages} of ${PER_PAGE}, at most ${MAX_PAGES})`);
         }
     }
 }
-/** The query parameters of the runner list that a next link may set (never `per_page`). */
+/** The query parameters of a list that a next link may set (never `per_page`). */
 const PAGING_PARAMETERS = new Set(['page', 'name']);
 /**
  * The next page's query, from its link: on `api-url`'s origin and the list's own path (nothing is
@@ -4837,6 +4950,20 @@ function nextLink(header) {
     }
     return undefined;
 }
+function checkGroup(item, index, bad) {
+    const problem = (detail) => bad(`lists a runner group (item ${index + 1}) ${detail}`);
+    if (!isObject(item))
+        throw problem('that is not an object');
+    const { id, name } = item;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+        throw problem("whose 'id' is not a positive whole number");
+    }
+    if (typeof name !== 'string' || !isName(name)) {
+        throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`);
+    }
+    return { id, name };
+}
+const isName = (name) => name !== '' && name.length <= MAX_NAME_LENGTH && !hasUnsafeCharacter(name);
 function checkRunner(item, index, bad) {
     const problem = (detail) => bad(`lists a runner (item ${index + 1}) ${detail}`);
     if (!isObject(item))
@@ -4845,10 +4972,7 @@ function checkRunner(item, index, bad) {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
         throw problem("whose 'id' is not a positive whole number");
     }
-    if (typeof name !== 'string' ||
-        name === '' ||
-        name.length > MAX_NAME_LENGTH ||
-        hasUnsafeCharacter(name)) {
+    if (typeof name !== 'string' || !isName(name)) {
         throw problem(`(id ${id}) whose 'name' is not 1 to ${MAX_NAME_LENGTH} printable characters`);
     }
     if (typeof status !== 'string' || !STATUS.test(status)) {
@@ -4888,29 +5012,40 @@ function problemLabels(problem, name, id) {
 
 
 const MAX_BUSY_TIMEOUT_S = 3600;
+const MAX_GRACE_PERIOD_S = 3600;
+/** GitHub's limit for a runner group's name. */
+const GROUP_NAME_MAX = 128;
 const DEFAULT_MAX_DELETIONS = 20;
 const MAX_MAX_DELETIONS = 1000;
 /** actions/runner: "Runner names can only be 64 characters in length". */
 const RUNNER_NAME_MAX = 64;
 const LABEL_MAX = 256;
 function parseDeleteInputs(raw, env) {
-    return validateAll({
+    const inputs = validateAll({
         ...commonParsers(raw, env),
         choice: () => parseChoice(raw),
         maxDeletions: () => parseMaxDeletions(raw.maxDeletions),
         dryRun: () => parseBoolean('dry-run', raw.dryRun, false),
         onlyOffline: () => parseBoolean('only-offline', raw.onlyOffline, true),
         busyTimeoutS: () => parseBusyTimeout(raw.busyTimeout),
-        missingOk: () => parseBoolean('missing-ok', raw.missingOk, true)
+        missingOk: () => parseBoolean('missing-ok', raw.missingOk, true),
+        gracePeriodS: () => parseGracePeriod(raw.gracePeriod),
+        runnerGroup: () => parseRunnerGroup(raw.runnerGroup),
+        exclude: () => ({
+            names: lines(raw.excludeNames).map((name) => checkName('exclude-names', name)),
+            labels: parseLabels('exclude-labels', raw.excludeLabels)
+        })
     });
+    if (inputs.runnerGroup !== undefined && inputs.target.scope === 'repository') {
+        throw new InputError("Input 'runner-group' is set, but the scope is a repository, whose runners are in no group. " +
+            "Set 'org' or 'enterprise' (runner groups belong to those), or remove 'runner-group'.");
+    }
+    return inputs;
 }
 /** Exactly one way of choosing: names, or a selector (prefix and/or labels) of offline runners. */
 function parseChoice(raw) {
     const names = lines(raw.runnerName);
-    const labels = raw.labels
-        .split(/[,\n]/)
-        .map((label) => label.trim())
-        .filter(Boolean);
+    const labels = parseLabels('labels', raw.labels);
     const selector = raw.namePrefix !== '' || labels.length > 0;
     if (names.length > 0 && selector) {
         throw new InputError("Inputs 'runner-name' and 'name-prefix'/'labels' are both set. Choose runners one way: " +
@@ -4923,14 +5058,22 @@ function parseChoice(raw) {
             "offline runners. Remove 'only-offline', or name the runners in 'runner-name'.");
     }
     const prefix = raw.namePrefix === '' ? undefined : checkName('name-prefix', raw.namePrefix);
+    return { by: 'selector', prefix, labels };
+}
+/** Labels separated by commas or line breaks, each checked. */
+function parseLabels(input, value) {
+    const labels = value
+        .split(/[,\n]/)
+        .map((label) => label.trim())
+        .filter(Boolean);
     for (const label of labels) {
         if (label.length > LABEL_MAX || hasUnsafeCharacter(label)) {
-            throw new InputError(`Input 'labels' has ${quotedForLog(label)}: a label has no control characters nor ` +
+            throw new InputError(`Input '${input}' has ${quotedForLog(label)}: a label has no control characters nor ` +
                 `invisible ones (such as a zero-width space) and is at most ${LABEL_MAX} characters. ` +
                 'Separate labels with commas or line breaks.');
         }
     }
-    return { by: 'selector', prefix, labels };
+    return labels;
 }
 function parseNames(names) {
     if (names.length === 0) {
@@ -4938,6 +5081,11 @@ function parseNames(names) {
             'runner names (one per line), exactly as ' +
             "they appear in Settings > Actions > Runners, or select offline runners with 'name-prefix' " +
             "and/or 'labels'.");
+    }
+    const listed = names.find((name) => name.includes(','));
+    if (listed !== undefined) {
+        throw new InputError(`Input 'runner-name' has ${quotedForLog(listed)} on one line: give one name per line. ` +
+            'Names are matched exactly, so a comma is not split on a guess.');
     }
     const twice = names.find((name, index) => names.indexOf(name) !== index);
     if (twice !== undefined) {
@@ -4979,6 +5127,23 @@ function parseBoolean(name, value, fallback) {
         return false;
     throw new InputError(`Input '${name}' is ${quotedForLog(value)}: give true or false (default ${fallback}).`);
 }
+function parseGracePeriod(value) {
+    if (value === '')
+        return 0;
+    if (/^\d{1,4}$/.test(value) && Number(value) <= MAX_GRACE_PERIOD_S)
+        return Number(value);
+    throw new InputError(`Input 'grace-period' is ${quotedForLog(value)}: give the seconds between the two listings, ` +
+        `a whole number from 0 to ${MAX_GRACE_PERIOD_S} (default 0: list once).`);
+}
+function parseRunnerGroup(value) {
+    if (value === '')
+        return undefined;
+    if (value.length <= GROUP_NAME_MAX && !hasUnsafeCharacter(value))
+        return value;
+    throw new InputError(`Input 'runner-group' is ${quotedForLog(value)}: give a runner group's name as shown in ` +
+        `Settings > Actions > Runner groups, at most ${GROUP_NAME_MAX} characters with no control ` +
+        'or invisible characters.');
+}
 function parseBusyTimeout(value) {
     if (value === '')
         return 0;
@@ -4993,25 +5158,64 @@ function parseBusyTimeout(value) {
 /** What delete-runner tells the workflow (outputs) and the person (job summary). */
 
 
-
-/** `deleted` (at least one runner deleted), `deleted-count`, and `runners` (JSON, for `fromJSON`). */
-function setOutputs(outcomes) {
+/** Runners left alone that are listed one by one (in the `runners` output and the summary). */
+const LEFT_ALONE_LISTED = 100;
+/** Every runner considered, each once: what happened to the chosen, why the others were left. */
+function accounted(outcomes, plan) {
+    const leftAlone = plan.leftAlone.slice(0, LEFT_ALONE_LISTED).map(({ runner, reason }) => ({
+        runner,
+        deleted: false,
+        reason: reason
+    }));
+    return [...outcomes, ...leftAlone];
+}
+/** How many runners ended each way: what the `counts` output and the summary's sentence say. */
+function countsOf(outcomes, plan) {
+    const counts = {
+        deleted: outcomes.filter((outcome) => outcome.deleted).length,
+        'not deleted': outcomes.filter((outcome) => !outcome.deleted).length
+    };
+    const reasons = [
+        'online',
+        'busy',
+        'excluded',
+        'changed during the grace period',
+        'new during the grace period'
+    ];
+    for (const reason of reasons) {
+        counts[reason] = plan.leftAlone.filter((left) => left.reason === reason).length;
+    }
+    counts['not matched'] = plan.notMatched;
+    return counts;
+}
+/**
+ * `deleted` (at least one runner deleted), `deleted-count`, `runners` (JSON, for `fromJSON`: the
+ * chosen, then up to 100 left alone, each with its reason) and `counts` (JSON, every runner
+ * considered, by what happened to it).
+ */
+function setOutputs(outcomes, plan) {
     const deleted = outcomes.filter((outcome) => outcome.deleted).length;
     setOutput('deleted', String(deleted > 0));
     setOutput('deleted-count', String(deleted));
-    setOutput('runners', forJsonOutput(outcomes.map(({ runner, deleted: gone, reason }) => ({
+    setOutput('runners', forJsonOutput(accounted(outcomes, plan).map(({ runner, deleted: gone, reason }) => ({
         id: runner.id,
         name: runner.name,
         status: runner.status,
         deleted: gone,
         ...(reason === undefined ? {} : { reason })
     }))));
+    setOutput('counts', JSON.stringify(countsOf(outcomes, plan)));
 }
-/** A sentence, then a table of the runners chosen and what happened to each. */
+/** A sentence, the counts, then a table of the runners considered and what happened to each. */
 async function summarise(outcomes, plan, context) {
     const summary = summary_summary.addHeading('Self-hosted runners', 3);
     summary.addRaw(forSummary(headline(outcomes, plan, context), 2000), true);
-    if (outcomes.length > 0) {
+    const counts = Object.entries(countsOf(outcomes, plan)).filter(([, count]) => count > 0);
+    if (counts.length > 0) {
+        summary.addRaw(forSummary(counts.map(([what, count]) => `${what}: ${count}`).join(', ')), true);
+    }
+    const rows = accounted(outcomes, plan);
+    if (rows.length > 0) {
         summary.addTable([
             [
                 { data: 'Runner', header: true },
@@ -5019,34 +5223,33 @@ async function summarise(outcomes, plan, context) {
                 { data: 'Status', header: true },
                 { data: 'Result', header: true }
             ],
-            ...outcomes.map(({ runner, deleted: gone, reason }) => [
+            ...rows.map(({ runner, deleted: gone, reason }) => [
                 forSummary(runner.name, 80),
                 String(runner.id),
-                forSummary(runner.status, 32),
+                forSummary(`${runner.status}${runner.busy ? ', busy' : ''}`, 40),
                 gone ? 'deleted' : forSummary(reason, 80)
             ])
         ]);
     }
-    if (plan.skipped.length > 0) {
-        summary.addRaw(forSummary(`Left alone (not offline): ${firstOf(plan.skipped.map(describeRunner))}`, 4000), true);
-    }
+    const unlisted = plan.leftAlone.length - LEFT_ALONE_LISTED;
+    if (unlisted > 0)
+        summary.addRaw(`and ${unlisted} more left alone`, true);
     await summary.write();
 }
 function headline(outcomes, plan, { where, dryRun }) {
+    const left = plan.leftAlone.length > 0 ? `; ${plan.leftAlone.length} left alone` : '';
     if (dryRun) {
-        return `Dry run: ${outcomes.length} runners of ${where} would be deleted; nothing was deleted.`;
+        return `Dry run: ${outcomes.length} runners of ${where} would be deleted${left}; nothing was deleted.`;
     }
     const count = outcomes.filter((outcome) => outcome.deleted).length;
     const missing = plan.missing.length > 0
         ? `; no runner is named ${firstOf(plan.missing.map((name) => `'${forLog(name, 80)}'`))}`
         : '';
-    const skipped = plan.skipped.length > 0
-        ? `; ${plan.skipped.length} matching runners were not offline and were left alone`
-        : '';
-    return `Deleted ${count} of ${outcomes.length} runners chosen in ${where}${missing}${skipped}.`;
+    return `Deleted ${count} of ${outcomes.length} runners chosen in ${where}${missing}${left}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/delete-runner/run.ts
+
 
 
 
@@ -5076,7 +5279,11 @@ function run() {
             dryRun: getInput('dry-run'),
             onlyOffline: getInput('only-offline'),
             busyTimeout: getInput('busy-timeout'),
-            missingOk: getInput('missing-ok')
+            missingOk: getInput('missing-ok'),
+            gracePeriod: getInput('grace-period'),
+            runnerGroup: getInput('runner-group'),
+            excludeNames: getInput('exclude-names'),
+            excludeLabels: getInput('exclude-labels')
         }, process.env);
         const { target, choice } = inputs;
         warnIfUnencrypted(inputs.apiUrl);
@@ -5091,9 +5298,28 @@ function run() {
         cleanup(client.close);
         // GitHub's list filters by one name: asked for one, only that one is listed (where it obeys).
         const name = choice.by === 'names' && choice.names.length === 1 ? choice.names[0] : undefined;
-        const { runners, pages } = await listRunners(client, target, { ...inputs, name });
-        log.info(`Listed ${runners.length} runners (${pages} pages)`);
-        const plan = chooseRunners(runners, choice, { ...inputs, where });
+        const group = inputs.runnerGroup === undefined
+            ? undefined
+            : await findRunnerGroup(client, target, inputs.runnerGroup, inputs);
+        const list = async () => {
+            const { runners, pages } = await listRunners(client, target, {
+                ...inputs,
+                name,
+                groupId: group?.id
+            });
+            const of = group ? ` in runner group '${forLog(group.name, 80)}'` : '';
+            log.info(`Listed ${runners.length} runners${of} (${pages} pages)`);
+            return runners;
+        };
+        let runners = await list();
+        let changed;
+        if (inputs.gracePeriodS > 0) {
+            await gracePeriod(inputs.gracePeriodS);
+            const first = runners;
+            runners = await list();
+            changed = graceChanges(first, runners);
+        }
+        const plan = chooseRunners(runners, choice, { ...inputs, where, changed });
         if (plan.refusals.length > 0) {
             throw new Error(plan.refusals.length === 1
                 ? plan.refusals[0]
@@ -5102,9 +5328,9 @@ function run() {
         for (const name of plan.missing) {
             log.info(`${missingSentence(name, runners, where)} Nothing to delete ('missing-ok' is true).`);
         }
-        if (plan.skipped.length > 0) {
-            log.info(`Skipped ${plan.skipped.length} matching runners that are not offline: ` +
-                firstOf(plan.skipped.map(describeRunner)));
+        for (const [reason, left] of Map.groupBy(plan.leftAlone, (left) => left.reason)) {
+            log.info(`Left alone ${left.length} matching runners (${reason}): ` +
+                firstOf(left.map(({ runner }) => describeRunner(runner))));
         }
         if (inputs.dryRun) {
             plan.chosen.forEach((runner, index) => log.info(`Would delete ${index + 1} of ${plan.chosen.length}: ${describeRunner(runner)} (dry run)`));
@@ -5116,9 +5342,14 @@ function run() {
                 failed: false,
                 reason: 'dry run'
             }))
-            : await deleteAll(client, plan.chosen, { ...inputs, where, log: log });
+            : await deleteAll(client, plan.chosen, {
+                ...inputs,
+                where,
+                log: log,
+                busyFails: choice.by === 'names'
+            });
         const notDeleted = outcomes.filter((outcome) => outcome.failed);
-        setOutputs(outcomes);
+        setOutputs(outcomes, plan);
         await publishSummary(() => summarise(outcomes, plan, { where, dryRun: inputs.dryRun }));
         if (notDeleted.length > 0) {
             const deleted = outcomes.filter((outcome) => outcome.deleted).length;
@@ -5126,6 +5357,14 @@ function run() {
                 firstOf(notDeleted.map((outcome) => `${describeRunner(outcome.runner)}: ${outcome.error === undefined ? outcome.reason : messageOf(outcome.error)}`), '\n- '));
         }
     });
+}
+/** The grace period between the two listings, with a line at least every 30 s. */
+async function gracePeriod(seconds) {
+    for (let left = seconds; left > 0; left -= 30) {
+        log.info(`Grace period: listing again in ${left} s; only runners offline and idle in both listings ` +
+            'can be deleted');
+        await (0,promises_namespaceObject.setTimeout)(Math.min(30, left) * 1000);
+    }
 }
 
 
