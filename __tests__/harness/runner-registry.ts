@@ -124,8 +124,12 @@ export class RunnerRegistry {
       const index = this.runners.findIndex((r) => r.id === id)
       if (index >= 0) this.runners.splice(index, 1)
     }
-    const labelled = ({ labels = ['self-hosted'], group: _, ...r }: FakeRunner) => ({
-      ...r,
+    // As GitHub lists a runner: its group is not one of the fields.
+    const labelled = ({ id, name, status, busy, labels = ['self-hosted'] }: FakeRunner) => ({
+      id,
+      name,
+      status,
+      busy,
       os: 'linux',
       labels: labels.map((name, i) => ({ id: i + 1, name, type: i ? 'custom' : 'read-only' }))
     })
