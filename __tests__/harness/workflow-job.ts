@@ -79,9 +79,15 @@ const STEP_TIMEOUT_MS = 20_000
 
 export async function runJob(run: JobRun): Promise<JobRecord> {
   const workflow = parse(run.workflow) as {
+    on?: { workflow_dispatch?: { inputs?: Record<string, { default?: unknown }> } }
     env?: Env
     jobs: Record<string, { env?: Env; steps: Step[]; outputs?: Record<string, string> }>
   }
+  // As GitHub does for a dispatched run: an input left out takes its declared default.
+  const defaults = Object.entries(workflow.on?.workflow_dispatch?.inputs ?? {}).flatMap(
+    ([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])
+  )
+  const inputs = { ...Object.fromEntries(defaults), ...run.inputs }
   const job = workflow.jobs[run.job]
   if (!job) throw new Error(`The workflow has no job '${run.job}'`)
   const { world } = run
@@ -101,7 +107,7 @@ export async function runJob(run: JobRun): Promise<JobRecord> {
 
   const contexts = (env: Record<string, string>) => ({
     github: { repository: 'octo-org/octo-repo', repository_owner: 'octo-org', workspace },
-    inputs: run.inputs ?? {},
+    inputs,
     secrets: run.secrets ?? {},
     matrix: run.matrix ?? {},
     needs: run.needs ?? {},

@@ -269,13 +269,13 @@ describe('teardown-across-jobs', () => {
 
 describe('the recipe tests fail a recipe that would fail on a real host', () => {
   const overSsh = recipe('teardown-over-ssh')
-  const remoteScript = /ssh "runner@\$HOST" '\n[\s\S]*?\.\/config\.sh remove'\n/
+  const remoteScript = /ssh "\$SSH_USER@\$HOST" '\n[\s\S]*?\.\/config\.sh remove'\n/
 
   it.each([
     [
       'config.sh remove without uninstalling the service first: refused, nothing removed',
       remoteScript,
-      `ssh "runner@$HOST" \\\n            'read -r token && cd actions-runner && ./config.sh remove --token "$token"'\n`,
+      `ssh "$SSH_USER@$HOST" \\\n            'read -r dir && read -r token && cd "$dir" && ./config.sh remove --token "$token"'\n`,
       { ...RUNNER },
       'failure',
       ['remove refused: service installed'],
