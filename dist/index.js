@@ -4436,7 +4436,7 @@ function targetName(target) {
 ;// CONCATENATED MODULE: ./src/github/permissions.ts
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
- * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
+ * setup table says the same; the default GITHUB_TOKEN can be granted none of these.
  */
 const REQUIRED_PERMISSION = {
     repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +
@@ -4740,8 +4740,8 @@ function parseAnswer(data, status, contentType, what, mask) {
 /**
  * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
  * JWE (RFC 7516) with `alg: dir`, `enc: A256GCM`, whose JWT claims (RFC 7519) hold the token, its
- * expiry and the repository and run it belongs to. The format is in the README ("Sealed token
- * format"), for any JOSE library to open.
+ * expiry and the repository and run it belongs to. The format is in docs/hand-off.md ("Sealed
+ * token format"), for any JOSE library to open.
  */
 
 

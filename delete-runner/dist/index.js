@@ -4457,7 +4457,7 @@ function describeRunner(runner) {
 ;// CONCATENATED MODULE: ./src/github/permissions.ts
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
- * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
+ * setup table says the same; the default GITHUB_TOKEN can be granted none of these.
  */
 const REQUIRED_PERMISSION = {
     repository: 'a classic PAT with the repo scope from a user with admin access to the repository, or a ' +

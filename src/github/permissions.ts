@@ -2,7 +2,7 @@ import type { Scope } from './target.js'
 
 /**
  * What a token needs to mint (or use) remove tokens for each scope, per token type. The README's
- * permissions table says the same; the default GITHUB_TOKEN can be granted none of these.
+ * setup table says the same; the default GITHUB_TOKEN can be granted none of these.
  */
 export const REQUIRED_PERMISSION: Record<Scope, string> = {
   repository:

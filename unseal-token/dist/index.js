@@ -3694,8 +3694,8 @@ function isCalendarTime(value) {
 /**
  * Seals a remove token for a later job of the same workflow run, and opens it there: a compact
  * JWE (RFC 7516) with `alg: dir`, `enc: A256GCM`, whose JWT claims (RFC 7519) hold the token, its
- * expiry and the repository and run it belongs to. The format is in the README ("Sealed token
- * format"), for any JOSE library to open.
+ * expiry and the repository and run it belongs to. The format is in docs/hand-off.md ("Sealed
+ * token format"), for any JOSE library to open.
  */
 
 
