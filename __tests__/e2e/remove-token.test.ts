@@ -190,14 +190,28 @@ describe('refuses bad input before any request', () => {
   })
 })
 
-it.each(['?', '#', '/?#'])(
-  'refuses an api-url ending in a bare %s before any request (it would reach the base path)',
-  async (suffix) => {
+it.each([
+  ['api-url', '?'],
+  ['api-url', '#'],
+  ['api-url', '/?#'],
+  ['GITHUB_API_URL', '?'],
+  ['GITHUB_API_URL', '#']
+])(
+  'refuses %s ending in a bare %s before any request (it would reach the base path)',
+  async (source, suffix) => {
     const sim = await start()
-    const run = await mint(sim, { 'api-url': `${sim.url}${suffix}` })
+    const run =
+      source === 'api-url'
+        ? await mint(sim, { 'api-url': `${sim.url}${suffix}` })
+        : await mint(sim, { 'api-url': '' }, { GITHUB_API_URL: `${sim.url}${suffix}` })
     expect(run.exitCode).toBe(1)
     expect(sim.requests).toEqual([])
-    expect(run.log).toContain("Error: Input 'api-url' has a query or fragment: remove it.")
+    expect(run.outputs).toEqual({})
+    const named =
+      source === 'api-url'
+        ? "Input 'api-url'"
+        : "GITHUB_API_URL (used because input 'api-url' is empty)"
+    expect(run.log).toContain(`Error: ${named} has a query or fragment: remove it.`)
     expectNoLeak(run, [INPUT_TOKEN])
   }
 )

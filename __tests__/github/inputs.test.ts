@@ -248,8 +248,10 @@ describe('api-url', () => {
     expect(message).not.toContain('hunter2')
   })
 
-  it('refuses a bare ? at the end of GITHUB_API_URL too', () => {
-    expect(refusal({}, { ...env, GITHUB_API_URL: 'https://ghes.example.com/api/v3?' })).toContain(
+  it.each(['?', '#'])('refuses a bare %s at the end of GITHUB_API_URL too', (suffix) => {
+    expect(
+      refusal({}, { ...env, GITHUB_API_URL: `https://ghes.example.com/api/v3${suffix}` })
+    ).toContain(
       "GITHUB_API_URL (used because input 'api-url' is empty) has a query or fragment: remove it."
     )
   })
