@@ -76,6 +76,20 @@ describe('by names', () => {
     ])
   })
 
+  it('names at most 10 runners in a refusal built from a list, then counts the rest', () => {
+    const twins = Array.from({ length: 93 }, (_, i) => runner(i + 1, 'twin'))
+    expect(chooseRunners(twins, { by: 'names', names: ['twin'] }, options).refusals).toEqual([
+      expect.stringContaining(
+        "93 runners of organization octo are named 'twin' (ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, " +
+          'and 83 more): refusing to guess'
+      )
+    ])
+    const cases = Array.from({ length: 12 }, (_, i) => runner(i + 1, i % 2 ? 'TWIN' : 'Twin'))
+    expect(missingSentence('twin', cases, 'organization octo')).toMatch(
+      /\(12 listed\); 'Twin' \(id 1, offline\), .*'TWIN' \(id 10, offline\), and 2 more differs only in case/
+    )
+  })
+
   it('chooses an online runner when only-offline is false', () => {
     const plan = chooseRunners(
       listed,

@@ -221,6 +221,38 @@ describe('leaves every runner alone', () => {
   })
 })
 
+const longestLine = (run: ActionRun) => Math.max(...run.log.split('\n').map((l) => l.length))
+
+/** 'spot' in every other mix of upper and lower case: 'Spot', 'sPot', ... 'SPOT'. */
+const caseVariants = Array.from({ length: 15 }, (_, i) =>
+  [...'spot'].map((c, bit) => ((i + 1) & (1 << bit) ? c.toUpperCase() : c)).join('')
+)
+
+describe('a refusal built from a long list names the first 10, then counts the rest', () => {
+  it.each([
+    [
+      '100 runners share the name',
+      Array.from({ length: 100 }, (_, i) => runnerJson(i + 1, 'spot')),
+      "100 runners of organization octo-org are named 'spot' (ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, and 90 more): refusing to guess"
+    ],
+    [
+      '15 runners differ from the name only in case',
+      caseVariants.map((name, i) => runnerJson(i + 1, name)),
+      "No runner of organization octo-org is named 'spot' (15 listed); 'Spot' (id 1, offline), " +
+        "'sPot' (id 2, offline), 'SPot' (id 3, offline), 'spOt' (id 4, offline), 'SpOt' (id 5, " +
+        "offline), 'sPOt' (id 6, offline), 'SPOt' (id 7, offline), 'spoT' (id 8, offline), 'SpoT' " +
+        "(id 9, offline), 'sPoT' (id 10, offline), and 5 more differs only in case"
+    ]
+  ])('when %s', async (_, runners, words) => {
+    const api = await startHostile((req, res) => listPage(res, runners, runners.length))
+    const run = await runDeleteRunner(api.url, { 'runner-name': 'spot', 'missing-ok': 'false' })
+    expectFailed(run)
+    expect(run.log).toContain(`Error: ${words}`)
+    expect(longestLine(run)).toBeLessThan(1000)
+    expect(api.requests.map((r) => r.method)).toEqual(['GET'])
+  })
+})
+
 describe('refuses bad input before any request', () => {
   it.each([
     [{ 'runner-name': '' }, "Input 'runner-name' is empty"],
@@ -250,6 +282,19 @@ describe('refuses bad input before any request', () => {
     expectFailure(run, message)
     expect(simulator.requests).toEqual([])
   })
+
+  it.each(['?', '#'])(
+    'an api-url ending in a bare %s (it would list at the base path)',
+    async (suffix) => {
+      const { simulator } = await setUp([runner(1, 'x')])
+      const run = await deleteRunner(simulator, {
+        'runner-name': 'x',
+        'api-url': `${simulator.url}${suffix}`
+      })
+      expectFailure(run, "Input 'api-url' has a query or fragment: remove it.")
+      expect(simulator.requests).toEqual([])
+    }
+  )
 })
 
 it('names the permission when GitHub refuses the listing', async () => {
@@ -399,6 +444,7 @@ describe('cleans up a fleet', () => {
     const run = await runDeleteRunner(api.url, { 'runner-name': '', 'name-prefix': 'spot-' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs['deleted-count']).toBe('1')
+    expect(longestLine(run)).toBeLessThan(1000)
     const line = run.log.split('\n').find((l) => l.startsWith('Left alone 99 matching runners'))
     expect(line).toMatch(
       /^Left alone 99 matching runners \(online\): 'spot-2' .*'spot-11' \(id 11, online\), and 89 more$/
@@ -684,17 +730,21 @@ const BAD_LISTS: Record<string, BadList> = {
       'lists 5000 runners, more than the 100 a page was asked for'
     ]
   },
+  // Three pages are what a total_count of 150 allows; 300 runners are not.
   'a list that grows past its total_count (plus 100) is refused, naming the page': {
     page: (res, n, url, api) =>
       listPage(
         res,
-        Array.from({ length: 100 }, (_, i) => runnerJson(n * 100 + i, `spot-${n * 100 + i}`)),
-        1,
-        `${api}${LIST_PATH}?page=${n + 1}`
+        Array.from({ length: 100 }, (_, i) => {
+          const id = (n - 1) * 100 + i + 1
+          return runnerJson(id, `spot-${id}`, 'online')
+        }),
+        150,
+        n < 3 ? `${api}${LIST_PATH}?page=${n + 1}` : undefined
       ),
     inputs: { 'runner-name': '', 'name-prefix': 'spot-' },
-    gets: 2,
-    words: ['page 2 of the runner list', 'more than the 1 runners its total_count said, plus 100']
+    gets: 3,
+    words: ['page 3 of the runner list', 'more than the 150 runners its total_count said, plus 100']
   },
   'a list that claims ten million runners is read 100 pages deep at most': {
     page: (res, n, url, api) => listPage(res, [], 10_000_000, `${api}${LIST_PATH}?page=${n + 1}`),
